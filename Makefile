@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check reconciler tests
 	$(BIN)/ruff check reconciler tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 fmt: $(STAMP)
 	$(BIN)/ruff format reconciler tests

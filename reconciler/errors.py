@@ -27,7 +27,7 @@ class SpecError(BatonSfError):
     """The spec cannot be read or is invalid."""
 
 
-class ReferenceError_(SpecError):
+class SecretReferenceError(SpecError):
     """An `{env: ...}` or `{file: ...}` reference cannot be resolved."""
 
 

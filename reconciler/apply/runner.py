@@ -1,0 +1,234 @@
+"""Applying a plan: stages in order, each change reported as applied or failed.
+
+Stages: Baton schema (the link field), Baton project creates, link writes, Salesforce field
+writes. A value known only after an earlier stage (a new project's ID) flows forward
+through `created`. Every change that can be applied is applied; failures are collected.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from reconciler.baton import writes
+from reconciler.baton.client import BatonClient
+from reconciler.baton.derive import Workspace, derive
+from reconciler.catalog import to_salesforce
+from reconciler.errors import BatonSfError
+from reconciler.plan.model import Change, Plan, is_known_after_apply
+from reconciler.plan.planner import same_value
+from reconciler.salesforce.client import SalesforceClient
+from reconciler.spec import Spec
+
+log = logging.getLogger(__name__)
+
+Status = Literal["applied", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one change."""
+
+    address: str
+    status: Status
+    message: str = ""
+    code: str | None = None
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class ApplyReport:
+    """Every change's outcome, in the order they were attempted."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "applied": self.count("applied"),
+            "failed": self.count("failed"),
+            "skipped": self.count("skipped"),
+            "outcomes": [outcome.__dict__ for outcome in self.outcomes],
+        }
+
+
+@dataclass
+class _Run:
+    spec: Spec
+    sf: SalesforceClient
+    baton: BatonClient
+    report: ApplyReport
+    on_progress: Callable[[Outcome], None]
+    link_field_id: int | None = None
+    created: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    users: dict[str, int] | None = None
+
+    def record(self, outcome: Outcome) -> None:
+        self.report.outcomes.append(outcome)
+        self.on_progress(outcome)
+
+
+def apply_plan(
+    plan: Plan,
+    spec: Spec,
+    sf: SalesforceClient,
+    baton: BatonClient,
+    on_progress: Callable[[Outcome], None] = lambda _outcome: None,
+) -> ApplyReport:
+    """Carry out every change of `plan`, stage by stage."""
+    run = _Run(spec, sf, baton, ApplyReport(), on_progress)
+    changes = plan.changes
+    _stage_schema(run, [c for c in changes if c.resource == "baton.customField"])
+    _stage_creates(run, [c for c in changes if c.resource == "baton.project"])
+    _stage_links(run, [c for c in changes if c.resource == "baton.customFieldValue"])
+    _stage_writes(run, [c for c in changes if c.resource == "salesforce.record"])
+    return run.report
+
+
+def _attempt(run: _Run, change: Change, action: Callable[[], str]) -> bool:
+    try:
+        message = action()
+    except BatonSfError as exc:
+        code = getattr(exc, "code", None) or type(exc).__name__
+        run.record(Outcome(change.address, "failed", str(exc), code=str(code)))
+        return False
+    run.record(Outcome(change.address, "applied", message))
+    return True
+
+
+def _stage_schema(run: _Run, changes: list[Change]) -> None:
+    for change in changes:
+
+        def create(change: Change = change) -> str:
+            run.link_field_id = writes.create_link_field(run.baton)
+            return f"created custom field {writes.LINK_FIELD_TITLE!r}"
+
+        _attempt(run, change, create)
+
+
+def _link_field(run: _Run) -> int:
+    if run.link_field_id is None:
+        for custom_field in run.baton.list("custom_fields"):
+            if custom_field.get("title") == writes.LINK_FIELD_TITLE:
+                run.link_field_id = int(custom_field["id"])
+                break
+        else:
+            run.link_field_id = writes.create_link_field(run.baton)
+    return run.link_field_id
+
+
+def _stage_creates(run: _Run, changes: list[Change]) -> None:
+    for change in changes:
+
+        def create(change: Change = change) -> str:
+            values = change.after or {}
+            project = writes.create_project(run.baton, values, run.spec.connection.timezone)
+            run.created[change.address] = project
+            project_id = int(project["id"])
+            writes.set_link(run.baton, _link_field(run), project_id, str(values["link"]))
+            lead = values.get("projectLead")
+            if lead:
+                _add_lead(run, project_id, str(lead))
+            return f"created project {project_id}"
+
+        _attempt(run, change, create)
+
+
+def _add_lead(run: _Run, project_id: int, email: str) -> None:
+    if run.users is None:
+        run.users = {
+            str(user.get("email", "")).lower(): int(user["id"]) for user in run.baton.list("users")
+        }
+    user_id = run.users.get(email.lower())
+    if user_id is None:
+        raise BatonSfError(
+            f"project {project_id} was created, but no Baton user has the email {email}",
+            hint="fix projectLead in the import rule or invite that user to Baton",
+        )
+    writes.add_project_user(run.baton, project_id, user_id, writes.VENDOR_LEAD_ROLE)
+
+
+def _stage_links(run: _Run, changes: list[Change]) -> None:
+    for change in changes:
+
+        def link(change: Change = change) -> str:
+            assert change.project_id is not None and change.after is not None
+            key = str(change.after["Salesforce Link"])
+            writes.set_link(run.baton, _link_field(run), change.project_id, key)
+            return f"linked project {change.project_id}"
+
+        _attempt(run, change, link)
+
+
+def _stage_writes(run: _Run, changes: list[Change]) -> None:
+    batches: dict[str, list[tuple[Change, dict[str, Any]]]] = {}
+    for change in changes:
+        values = _resolved_fields(run, change)
+        if values is None:
+            continue
+        if not values:
+            run.record(Outcome(change.address, "skipped", "already holds Baton's values"))
+            continue
+        assert change.record is not None
+        batches.setdefault(change.record.object, []).append((change, values))
+    for object_name, items in sorted(batches.items()):
+        _write_batch(run, object_name, items)
+
+
+def _write_batch(run: _Run, object_name: str, items: list[tuple[Change, dict[str, Any]]]) -> None:
+    records = [{"id": change.record.id, **values} for change, values in items if change.record]
+    try:
+        result = run.sf.update(object_name, records)
+    except BatonSfError as exc:
+        for change, values in items:
+            run.record(Outcome(change.address, "failed", str(exc), fields=tuple(values)))
+        return
+    errors = {error.record_id: error for error in result.errors}
+    for change, values in items:
+        assert change.record is not None
+        error = errors.get(change.record.id)
+        if error is None:
+            run.record(
+                Outcome(
+                    change.address, "applied", f"wrote {len(values)} field(s)", fields=tuple(values)
+                )
+            )
+        else:
+            run.record(
+                Outcome(
+                    change.address, "failed", error.message, code=error.code, fields=error.fields
+                )
+            )
+
+
+def _resolved_fields(run: _Run, change: Change) -> dict[str, Any] | None:
+    """The values to write, with known-after-apply ones computed from the new project."""
+    fields = change.fields or {}
+    pending = [name for name, item in fields.items() if is_known_after_apply(item.after)]
+    values = {name: item.after for name, item in fields.items() if name not in pending}
+    if not pending:
+        return values
+    assert change.record is not None and change.rule is not None
+    project = run.created.get(f"baton.project[{change.rule}/{change.record.id}]")
+    if project is None:
+        run.record(Outcome(change.address, "skipped", "its Baton project was not created"))
+        return None
+    workspace = Workspace(url=run.baton.url)
+    describe = run.sf.describe(change.record.object)
+    by_name = {entry["name"]: entry for entry in describe.get("fields", [])}
+    for name in pending:
+        key = fields[name].source
+        after = to_salesforce(
+            key, derive(key, project, workspace), by_name.get(name), run.spec.connection.timezone
+        )
+        if not same_value(fields[name].before, after):
+            values[name] = after
+    return values

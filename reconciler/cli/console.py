@@ -1,0 +1,33 @@
+"""The one console that all user-facing output goes through; tests capture it."""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+from rich.markup import escape
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def reset() -> None:
+    """Rebuild the consoles (after tests swap stdout/stderr or change NO_COLOR)."""
+    global out, err
+    no_color = bool(os.environ.get("NO_COLOR"))
+    out = Console(highlight=False, soft_wrap=True, no_color=no_color)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=no_color)
+
+
+def error(message: str) -> None:
+    """One red line on stderr."""
+    err.print(f"[bold red]Error:[/] {escape(message)}", markup=True, highlight=False)
+
+
+def warn(message: str) -> None:
+    err.print(f"[yellow]Warning:[/] {escape(message)}", markup=True)
+
+
+def plain(text: str) -> None:
+    """Text printed as it is, with no markup interpretation."""
+    out.print(text, markup=False, end="")

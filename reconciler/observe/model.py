@@ -1,0 +1,52 @@
+"""Observed: the snapshot of Salesforce and Baton that the planner reads.
+
+It holds only what the spec needs, already indexed the way the planner looks things up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+LINK_FIELD_TITLE = "Salesforce Link"
+
+
+def link_key(rule: str, record_id: str) -> str:
+    """The value a project's link field holds: the rule and the record it came from."""
+    return f"{rule}/{record_id}"
+
+
+@dataclass(frozen=True)
+class ObservedRecord:
+    """One Salesforce record a rule imports or syncs back to, in SOQL's nested JSON form."""
+
+    rule: str
+    object: str
+    id: str
+    data: Mapping[str, Any]
+    candidate: bool
+
+
+@dataclass(frozen=True)
+class Observed:
+    """Both systems as one plan sees them."""
+
+    instance_url: str
+    organization_id: str | None
+    baton_url: str
+    records: Mapping[str, tuple[ObservedRecord, ...]]
+    projects: Mapping[int, Mapping[str, Any]]
+    links: Mapping[str, int]
+    link_values: Mapping[int, int] = field(default_factory=dict)
+    link_field_id: int | None = None
+    users: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    describes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    api_calls: Mapping[str, int] = field(default_factory=dict)
+
+    def describe_field(self, object_name: str, name: str) -> Mapping[str, Any] | None:
+        """One field of an object's describe, or None when the org does not have it."""
+        for entry in self.describes.get(object_name, {}).get("fields", []):
+            if entry.get("name") == name:
+                return dict(entry)
+        return None

@@ -1,0 +1,152 @@
+"""The plan document: typed, frozen changes that the applier executes and renderers show.
+
+The JSON form (`Plan.to_json`) is the stable interface CI scripts and policies read; its
+names follow "The plan document" in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = "1"
+
+Action = Literal["create", "update", "delete"]
+Resource = Literal[
+    "baton.project",
+    "baton.projectUser",
+    "baton.customField",
+    "baton.customFieldValue",
+    "salesforce.record",
+    "salesforce.customField",
+    "salesforce.fieldPermission",
+    "salesforce.historyTracking",
+    "salesforce.pushTopic",
+]
+
+KNOWN_AFTER_APPLY: dict[str, Any] = {"knownAfterApply": True}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
+
+
+def is_known_after_apply(value: Any) -> bool:
+    """True for the placeholder of a value that only an earlier change will reveal."""
+    return isinstance(value, dict) and value.get("knownAfterApply") is True
+
+
+class RecordRef(_Frozen):
+    """A Salesforce record."""
+
+    object: str
+    id: str
+
+
+class FieldChange(_Frozen):
+    """One Salesforce field write: its value before, after, and the Baton field it comes from."""
+
+    before: Any = None
+    after: Any = None
+    source: str = Field(alias="from")
+
+
+class Change(_Frozen):
+    """One change to Baton or Salesforce."""
+
+    action: Action
+    resource: Resource
+    address: str
+    rule: str | None = None
+    record: RecordRef | None = None
+    project_id: int | None = Field(default=None, alias="projectId")
+    after: dict[str, Any] | None = None
+    fields: dict[str, FieldChange] | None = None
+    field: str | None = None
+    reason: str | None = None
+    observed: dict[str, Any] | None = None
+
+
+class PlanDiagnostic(_Frozen):
+    """Something the plan wants a reader to know, tied to a rule or record where it can be."""
+
+    severity: Literal["error", "warning", "info"]
+    code: str
+    message: str
+    rule: str | None = None
+    record: RecordRef | None = None
+
+
+class ApiCalls(_Frozen):
+    salesforce: int = 0
+    baton: int = 0
+
+
+class Summary(_Frozen):
+    create: int = 0
+    update: int = 0
+    field_writes: int = Field(default=0, alias="fieldWrites")
+    schema_: int = Field(default=0, alias="schema")
+    unchanged: int = 0
+    api_calls: ApiCalls = Field(default_factory=ApiCalls, alias="apiCalls")
+
+
+class SpecInfo(_Frozen):
+    digest: str
+    environment: str | None = None
+    directory: str
+
+
+class SalesforceTarget(_Frozen):
+    instance_url: str = Field(alias="instanceUrl")
+    organization_id: str | None = Field(default=None, alias="organizationId")
+
+
+class BatonTarget(_Frozen):
+    url: str
+
+
+class Targets(_Frozen):
+    salesforce: SalesforceTarget
+    baton: BatonTarget
+
+
+class Tool(_Frozen):
+    name: str = "baton-sf"
+    version: str
+
+
+class PolicyResult(_Frozen):
+    denied: list[dict[str, Any]] = Field(default_factory=list)
+    warned: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Plan(_Frozen):
+    """Everything one `plan` found to do, in apply order."""
+
+    format_version: str = Field(default=FORMAT_VERSION, alias="formatVersion")
+    tool: Tool
+    spec: SpecInfo
+    connection: dict[str, Any] = Field(default_factory=dict)
+    targets: Targets
+    summary: Summary
+    changes: list[Change]
+    diagnostics: list[PlanDiagnostic] = Field(default_factory=list)
+    policy: PolicyResult = Field(default_factory=PolicyResult)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan document as JSON-ready data, with the stable camelCase names."""
+        data = self.model_dump(mode="json", by_alias=True)
+        data["changes"] = [_without_empty(change) for change in data["changes"]]
+        data["diagnostics"] = [_without_empty(item) for item in data["diagnostics"]]
+        return data
+
+
+def _without_empty(item: dict[str, Any]) -> dict[str, Any]:
+    """Drop a change's absent keys; values inside `fields` keep their nulls."""
+    return {key: value for key, value in item.items() if value is not None}

@@ -15,6 +15,7 @@ from typing import Any
 from reconciler import __version__
 from reconciler.baton.derive import Workspace, derive
 from reconciler.catalog import to_salesforce
+from reconciler.errors import PlanError
 from reconciler.observe.model import Observed, ObservedRecord, link_key
 from reconciler.plan.model import (
     KNOWN_AFTER_APPLY,
@@ -70,7 +71,16 @@ def make_plan(spec: Spec, observed: Observed, connection: Mapping[str, Any] | No
 
 
 def _plan_rule(spec: Spec, rule: ImportRule, observed: Observed, draft: _Draft) -> None:
-    syncs = [sync for sync in spec.sync_backs_for(rule.name) if sync.target.via is None]
+    syncs = list(spec.sync_backs_for(rule.name))
+    for sync in syncs:
+        if sync.target.via is not None:
+            # Known limit: a SyncBack into a related record (`target.via`) is refused when
+            # the plan is made; only the imported record itself can be a target.
+            raise PlanError(
+                f"SyncBack {sync.name} ({sync.location.file}:{sync.location.line}) writes to a "
+                "related record, which this build of baton-sf cannot plan yet",
+                hint="target the imported record itself for now",
+            )
     for record in observed.records.get(rule.name, ()):
         project = _project_for(rule, record, observed, syncs)
         if project is None:

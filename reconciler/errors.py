@@ -11,6 +11,7 @@ class BatonSfError(Exception):
     """Root of every error baton-sf raises on purpose."""
 
     retryable: bool = False
+    retry_after: float | None = None
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)

@@ -12,6 +12,7 @@ import typer
 from reconciler.cli import console
 from reconciler.cli.commands import register
 from reconciler.cli.emulator import emulator_app
+from reconciler.cli.operations import register as register_operations
 from reconciler.errors import BatonSfError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(emulator_app, name="emulator")
 register(app)
+register_operations(app)
 
 _state = {"debug": False}
 

@@ -1,24 +1,30 @@
 """Applying a plan: stages in order, each change reported as applied or failed.
 
-Stages: Baton schema (the link field), Baton project creates, link writes, Salesforce field
-writes. A value known only after an earlier stage (a new project's ID) flows forward
-through `created`. Every change that can be applied is applied; failures are collected.
+Stages: Salesforce schema (apply/schema.py), Baton schema (the link field), Baton project
+creates, link writes, Salesforce field writes. A value known only after an earlier stage (a
+new project's ID) flows forward through `created`. Every change that can be applied is
+applied; failures are collected.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from reconciler.apply.imports import WorkspaceNames, create_imported
+from reconciler.apply.schema import apply_schema
 from reconciler.baton import writes
 from reconciler.baton.client import BatonClient
 from reconciler.baton.derive import Workspace, derive
-from reconciler.catalog import to_salesforce
+from reconciler.baton.project_data import ProjectData
+from reconciler.catalog import CUSTOM_PREFIX, to_salesforce
 from reconciler.errors import BatonSfError
+from reconciler.plan.capabilities import check_capabilities
 from reconciler.plan.model import Change, Plan, is_known_after_apply
 from reconciler.plan.planner import same_value
+from reconciler.plan.schema import SCHEMA_RESOURCES
 from reconciler.salesforce.client import SalesforceClient
 from reconciler.spec import Spec
 
@@ -68,8 +74,8 @@ class _Run:
     report: ApplyReport
     on_progress: Callable[[Outcome], None]
     link_field_id: int | None = None
-    created: dict[str, Mapping[str, Any]] = field(default_factory=dict)
-    users: dict[str, int] | None = None
+    created: dict[str, ProjectData] = field(default_factory=dict)
+    names: WorkspaceNames | None = None
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
@@ -82,10 +88,14 @@ def apply_plan(
     sf: SalesforceClient,
     baton: BatonClient,
     on_progress: Callable[[Outcome], None] = lambda _outcome: None,
+    prune: bool = False,
 ) -> ApplyReport:
-    """Carry out every change of `plan`, stage by stage."""
-    run = _Run(spec, sf, baton, ApplyReport(), on_progress)
+    """Carry out every change of `plan`, stage by stage; `prune` allows deletes."""
+    run = _Run(spec, sf, baton, ApplyReport(), on_progress, names=WorkspaceNames(baton))
     changes = plan.changes
+    check_capabilities(changes, baton.capabilities())
+    schema = [c for c in changes if c.resource in SCHEMA_RESOURCES]
+    apply_schema(sf, schema, prune=prune, record=lambda *outcome: run.record(Outcome(*outcome)))
     _stage_schema(run, [c for c in changes if c.resource == "baton.customField"])
     _stage_creates(run, [c for c in changes if c.resource == "baton.project"])
     _stage_links(run, [c for c in changes if c.resource == "baton.customFieldValue"])
@@ -129,31 +139,19 @@ def _stage_creates(run: _Run, changes: list[Change]) -> None:
     for change in changes:
 
         def create(change: Change = change) -> str:
+            assert run.names is not None
+            timezone = run.spec.connection.timezone
             values = change.after or {}
-            project = writes.create_project(run.baton, values, run.spec.connection.timezone)
-            run.created[change.address] = project
-            project_id = int(project["id"])
-            writes.set_link(run.baton, _link_field(run), project_id, str(values["link"]))
-            lead = values.get("projectLead")
-            if lead:
-                _add_lead(run, project_id, str(lead))
-            return f"created project {project_id}"
+            made = create_imported(run.baton, run.names, values, _link_field(run), timezone)
+            run.created[change.address] = made.data
+            if made.problems:
+                raise BatonSfError(
+                    f"created project {made.data.id}, but " + "; ".join(made.problems),
+                    hint="complete the project in Baton; later plans do not import it again",
+                )
+            return f"created project {made.data.id}"
 
         _attempt(run, change, create)
-
-
-def _add_lead(run: _Run, project_id: int, email: str) -> None:
-    if run.users is None:
-        run.users = {
-            str(user.get("email", "")).lower(): int(user["id"]) for user in run.baton.list("users")
-        }
-    user_id = run.users.get(email.lower())
-    if user_id is None:
-        raise BatonSfError(
-            f"project {project_id} was created, but no Baton user has the email {email}",
-            hint="fix projectLead in the import rule or invite that user to Baton",
-        )
-    writes.add_project_user(run.baton, project_id, user_id, writes.VENDOR_LEAD_ROLE)
 
 
 def _stage_links(run: _Run, changes: list[Change]) -> None:
@@ -217,8 +215,8 @@ def _resolved_fields(run: _Run, change: Change) -> dict[str, Any] | None:
     if not pending:
         return values
     assert change.record is not None and change.rule is not None
-    project = run.created.get(f"baton.project[{change.rule}/{change.record.id}]")
-    if project is None:
+    data = run.created.get(f"baton.project[{change.rule}/{change.record.id}]")
+    if data is None:
         run.record(Outcome(change.address, "skipped", "its Baton project was not created"))
         return None
     workspace = Workspace(url=run.baton.url)
@@ -226,9 +224,18 @@ def _resolved_fields(run: _Run, change: Change) -> dict[str, Any] | None:
     by_name = {entry["name"]: entry for entry in describe.get("fields", [])}
     for name in pending:
         key = fields[name].source
-        after = to_salesforce(
-            key, derive(key, project, workspace), by_name.get(name), run.spec.connection.timezone
-        )
+        value = derive(key, data, workspace)
+        target = by_name.get(name)
+        timezone = run.spec.connection.timezone
+        after = to_salesforce(key, value, target, timezone, custom_type=_custom_type(data, key))
         if not same_value(fields[name].before, after):
             values[name] = after
     return values
+
+
+def _custom_type(data: ProjectData, key: str) -> str | None:
+    """The type of a custom field the new project holds a value of, or None."""
+    if not key.startswith(CUSTOM_PREFIX):
+        return None
+    found = data.custom_value(key[len(CUSTOM_PREFIX) :])
+    return found.type if found is not None else None

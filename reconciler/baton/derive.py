@@ -1,7 +1,8 @@
 """Baton project data as the sync-back table names it, derived the way Baton derives it.
 
-Each function takes a project as the API returns it and gives the Baton-side value; the
-catalog then converts it into the target Salesforce field's form.
+Each derivation takes a :class:`ProjectData` and gives the Baton-side value of one key;
+the catalog then converts it into the target Salesforce field's form. `READS` says which
+collections besides projects a key needs, so that nothing else is fetched.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.catalog import STATUS_TO_SALESFORCE
+from reconciler.baton import metrics
+from reconciler.baton.assumptions import CLIENT_LEAD_ROLE, PROJECT_PATH, VENDOR_LEAD_ROLE
+from reconciler.baton.project_data import JsonObject, ProjectData
+from reconciler.catalog import CUSTOM_PREFIX, STATUS_TO_SALESFORCE, is_custom_key
 from reconciler.errors import PlanError
 
 
@@ -21,51 +25,73 @@ class Workspace:
     url: str
 
 
-Project = Mapping[str, Any]
-Derivation = Callable[[Project, Workspace], Any]
+Derivation = Callable[[ProjectData, Workspace], Any]
 
 
 def _plain(api_field: str) -> Derivation:
-    return lambda project, _workspace: project.get(api_field)
+    return lambda data, _workspace: data.project.get(api_field)
 
 
-def _project_id(project: Project, _workspace: Workspace) -> str:
-    return str(project["id"])
+def _project_id(data: ProjectData, _workspace: Workspace) -> str:
+    return str(data.project["id"])
 
 
-def _project_url(project: Project, workspace: Workspace) -> str:
-    return f"{workspace.url.rstrip('/')}/projects/{project['id']}"
+def _project_url(data: ProjectData, workspace: Workspace) -> str:
+    path = PROJECT_PATH.format(id=data.project["id"])
+    return f"{workspace.url.rstrip('/')}{path}"
 
 
-def _status(project: Project, _workspace: Workspace) -> str | None:
-    status = project.get("status")
+def _status(data: ProjectData, _workspace: Workspace) -> str | None:
+    status = data.project.get("status")
     if status is None:
         return None
     return STATUS_TO_SALESFORCE.get(str(status), str(status))
 
 
-def _phase(project: Project, _workspace: Workspace) -> str | None:
-    phase = project.get("phase")
+def _phase(data: ProjectData, _workspace: Workspace) -> str | None:
+    phase = data.project.get("phase")
     return phase.get("name") if isinstance(phase, Mapping) else None
 
 
-def _archived(project: Project, _workspace: Workspace) -> str:
-    return "true" if project.get("archived") else "false"
+def _archived(data: ProjectData, _workspace: Workspace) -> str:
+    return "true" if data.project.get("archived") else "false"
 
 
-def _newest_risk(project: Project) -> Mapping[str, Any] | None:
+def newest_risk(project: JsonObject) -> JsonObject | None:
+    """The project's risk profile: the one with the highest `id`."""
     profiles = [p for p in project.get("risk_profiles") or [] if isinstance(p, Mapping)]
-    return max(profiles, key=lambda p: int(p.get("id", 0)), default=None)
+    return max(profiles, key=lambda p: int(p.get("id") or 0), default=None)
 
 
-def _risk_status(project: Project, _workspace: Workspace) -> Any:
-    risk = _newest_risk(project)
+def _risk_status(data: ProjectData, _workspace: Workspace) -> Any:
+    risk = newest_risk(data.project)
     return risk.get("level") if risk else None
 
 
-def _projected_due(project: Project, _workspace: Workspace) -> Any:
-    risk = _newest_risk(project)
+def _projected_due(data: ProjectData, _workspace: Workspace) -> Any:
+    risk = newest_risk(data.project)
     return risk.get("projected_golive_datetime") if risk else None
+
+
+def _lead(role: str) -> Derivation:
+    return lambda data, _workspace: data.member_email(role)
+
+
+def _tasks_complete(data: ProjectData, _workspace: Workspace) -> int | None:
+    return metrics.tasks_complete_percentage(data.tasks)
+
+
+def _hours_used(data: ProjectData, _workspace: Workspace) -> int | None:
+    return metrics.hours_used_percentage(data.time_entries, data.project.get("estimated_duration"))
+
+
+def _budget_used(data: ProjectData, _workspace: Workspace) -> int | None:
+    budget = data.project.get("implementation_budget")
+    return metrics.budget_used_percentage(data.time_entries, budget)
+
+
+def _feedback(data: ProjectData, _workspace: Workspace) -> Any:
+    return metrics.average_feedback(data.feedback)
 
 
 DERIVATIONS: Mapping[str, Derivation] = {
@@ -85,21 +111,50 @@ DERIVATIONS: Mapping[str, Derivation] = {
     "archived": _archived,
     "health": _plain("health"),
     "healthNote": _plain("health_note"),
+    "vendorLeadEmail": _lead(VENDOR_LEAD_ROLE),
+    "clientLeadEmail": _lead(CLIENT_LEAD_ROLE),
+    "averageMilestoneFeedback": _feedback,
+    "tasksCompletePercentage": _tasks_complete,
+    "hoursUsedPercentage": _hours_used,
+    "budgetUsedPercentage": _budget_used,
     "contractValue": _plain("annual_contract_value"),
     "implementationBudget": _plain("implementation_budget"),
     "budgetShownToClient": _plain("budget_shown_to_client"),
     "estimatedDurationHours": _plain("estimated_duration"),
 }
 
+READS: Mapping[str, frozenset[str]] = {
+    "vendorLeadEmail": frozenset({"project_users", "users"}),
+    "clientLeadEmail": frozenset({"project_users", "users"}),
+    "averageMilestoneFeedback": frozenset({"milestone_feedback"}),
+    "tasksCompletePercentage": frozenset({"tasks"}),
+    "hoursUsedPercentage": frozenset({"time_entries"}),
+    "budgetUsedPercentage": frozenset({"time_entries"}),
+}
+"""Collections a key is derived from besides `projects` (custom fields come from
+`custom_field_values`, which every run reads for the links)."""
 
-def derive(key: str, project: Project, workspace: Workspace) -> Any:
-    """The Baton-side value of `key` for one project."""
+LOOKUP_ROLES: Mapping[str, str] = {
+    "vendorLeadEmail": VENDOR_LEAD_ROLE,
+    "clientLeadEmail": CLIENT_LEAD_ROLE,
+}
+"""The sync-back keys whose email is resolved to a Salesforce record, by project role."""
+
+
+def reads_for(key: str) -> frozenset[str]:
+    """The collections besides projects that deriving `key` needs."""
+    return READS.get(key, frozenset())
+
+
+def derive(key: str, data: ProjectData, workspace: Workspace) -> Any:
+    """The Baton-side value of `key` for one project; custom.NAME gives the custom value."""
+    if is_custom_key(key):
+        found = data.custom_value(key[len(CUSTOM_PREFIX) :])
+        return None if found is None else found.value
     derivation = DERIVATIONS.get(key)
     if derivation is None:
-        # Known limit: lead emails, feedback, percentages and custom fields are not synced
-        # back yet; a SyncBack mapping one of them is refused when the plan is made.
         raise PlanError(
-            f"the Baton field '{key}' cannot be synced back by this build of baton-sf",
-            hint=f"remove it from the SyncBack or map one of: {', '.join(sorted(DERIVATIONS))}",
+            f"'{key}' is not a Baton field that can be synced back",
+            hint=f"map one of: {', '.join(sorted(DERIVATIONS))}, or custom.NAME",
         )
-    return derivation(project, workspace)
+    return derivation(data, workspace)

@@ -55,6 +55,9 @@ def _field(
 
 
 _TEXT = {"read": sf.TEXT_READ, "write": sf.TEXT_WRITE}
+# Known limit: Baton documents no API field for these project attributes; they are read and
+# written as plain project fields of the names given, which a live workspace may not have.
+_NO_SOURCE = " (no documented API source: assumed a plain project field)"
 _NUMBER = {"read": sf.NUMBER, "write": sf.NUMBER}
 _DATE = {"read": sf.DATE_READ, "write": sf.DATE_WRITE}
 
@@ -68,15 +71,24 @@ _FIELDS: tuple[BatonField, ...] = (
         write=sf.URL_WRITE,
     ),
     _field("title", "Project Title", "text", "project.title", **_TEXT),
-    _field("privateNotes", "Project Private Notes", "text", "project.private_notes", **_TEXT),
-    _field("description", "Project Description", "text", "project.description", **_TEXT),
+    _field(
+        "privateNotes",
+        "Project Private Notes",
+        "text",
+        "project.private_notes" + _NO_SOURCE,
+        **_TEXT,
+    ),
+    _field(
+        "description", "Project Description", "text", "project.description" + _NO_SOURCE, **_TEXT
+    ),
     _field("dueDate", "Project Due Date", "date", "project.deadline_datetime", **_DATE),
     _field("startDate", "Project Start Date", "date", "project.start_datetime", **_DATE),
     _field(
         "projectedDueDate",
         "Projected Project Due Date",
         "date",
-        "projected_golive_datetime of the project's newest risk profile",
+        "projected_golive_datetime of the project's newest risk profile (highest id), cut to "
+        "a date in the connection's timezone",
         write=sf.DATE_WRITE,
     ),
     _field(
@@ -112,16 +124,23 @@ _FIELDS: tuple[BatonField, ...] = (
         "riskStatus",
         "Project Risk Status",
         "text",
-        "level of the project's newest risk profile",
+        "level of the project's newest risk profile (highest id), as Baton writes it",
         write=sf.TEXT_WRITE,
     ),
-    _field("health", "Project Health", "text", "project.health", write=sf.TEXT_WRITE),
-    _field("healthNote", "Project Health Note", "text", "project.health_note", write=sf.TEXT_WRITE),
+    _field("health", "Project Health", "text", "project.health" + _NO_SOURCE, write=sf.TEXT_WRITE),
+    _field(
+        "healthNote",
+        "Project Health Note",
+        "text",
+        "project.health_note" + _NO_SOURCE,
+        write=sf.TEXT_WRITE,
+    ),
     _field(
         "vendorLeadEmail",
         "Vendor Lead Email Address",
         "lookup",
-        "email of the project user whose role is vendor_lead",
+        "email of the project's first project_users entry (by id) with role vendor_lead, "
+        "looked up as the active Salesforce User (or Group) with that email",
         write=sf.REFERENCE,
         lookup=frozenset({"User", "Group"}),
     ),
@@ -129,7 +148,9 @@ _FIELDS: tuple[BatonField, ...] = (
         "clientLeadEmail",
         "Client Lead Email Address",
         "lookup",
-        "email of the project user whose role is client_lead",
+        "email of the project's first project_users entry (by id) with role client_lead, "
+        "looked up as the one Salesforce Contact with that email; at import, the email of "
+        "the Baton user added as client lead",
         read=sf.TEXT_READ,
         write=sf.REFERENCE,
         lookup=frozenset({"Contact"}),
@@ -138,29 +159,34 @@ _FIELDS: tuple[BatonField, ...] = (
         "averageMilestoneFeedback",
         "Average Milestone Feedback",
         "number",
-        "mean rating of the project's milestone_feedback",
+        "mean rating of the project's milestone_feedback (those with a rating), to one "
+        "decimal, rounded half up",
         write=sf.NUMBER,
     ),
     _field(
         "tasksCompletePercentage",
         "Tasks Complete Percentage",
         "percent",
-        "completed tasks as a percentage (0-100) of the project's tasks",
+        "the project's tasks with status completed over all its tasks, x100, rounded half "
+        "up; empty without tasks",
         write=sf.PERCENT,
     ),
     _field(
         "hoursUsedPercentage",
         "Hours Used Percentage",
         "percent",
-        "hours of the project's time entries as a percentage of project.estimated_duration",
+        "hours of the project's time_entries (inputted_duration, else calculated_duration, "
+        "in minutes) over project.estimated_duration (hours), x100, rounded half up, at most "
+        "100; empty without an estimate",
         write=sf.PERCENT,
     ),
     _field(
         "budgetUsedPercentage",
         "Budget Used Percentage",
         "percent",
-        "cost of the time entries (hours x rate.hourly_rate) as a percentage of "
-        "project.implementation_budget",
+        "cost of the project's time_entries (hours x rate.hourly_rate; no rate costs 0) over "
+        "project.implementation_budget, x100, rounded half up, at most 100; empty without a "
+        "budget",
         write=sf.PERCENT,
     ),
     _field("contractValue", "Contract Value", "number", "project.annual_contract_value", **_NUMBER),
@@ -175,7 +201,7 @@ _FIELDS: tuple[BatonField, ...] = (
         "budgetShownToClient",
         "Budget Shown To Client",
         "number",
-        "project.budget_shown_to_client",
+        "project.budget_shown_to_client" + _NO_SOURCE,
         **_NUMBER,
     ),
     _field(
@@ -195,7 +221,7 @@ _CUSTOM_KINDS: tuple[BatonField, ...] = (
         "custom.NAME",
         "Custom Field: Drop Down",
         "dropdown",
-        "selected_option.value of the project's custom_field_values",
+        "selected_option.value of the project's custom_field_values (several joined with ;)",
         read=sf.PICKLIST | sf.TEXT_READ,
         write=sf.TEXT_WRITE,
     ),

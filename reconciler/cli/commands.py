@@ -1,55 +1,38 @@
-"""The spec commands: validate, plan, apply, show."""
+"""The reconcile commands: plan, apply, show."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from reconciler.apply.runner import ApplyReport, Outcome, apply_plan
-from reconciler.cli import console
+from reconciler.cli import console, review
+from reconciler.cli.annotations import FormatOption, diagnostic_annotation
 from reconciler.errors import PlanError
 from reconciler.plan.file import load_plan, save_plan
+from reconciler.plan.markdown import render_markdown
 from reconciler.plan.model import Plan
 from reconciler.plan.render import render_text
-from reconciler.plan.run import connect, plan_spec
-from reconciler.spec import Diagnostic, load_spec, validate_spec
+from reconciler.plan.run import Clients, connect, plan_spec
+from reconciler.policy import PolicyReport, PolicySet
+from reconciler.spec import Spec, SpecInvalid, load_spec
 
 SpecDirArgument = typer.Argument(Path("specs"), help="The spec directory.")
 EnvOption = typer.Option(None, "--env", help="Merge environments/NAME/ over the base spec.")
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of text.")
+MarkdownOption = typer.Option(
+    False, "--markdown", help="Print the plan as a pull-request comment in Markdown."
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the spec commands to the application."""
-    app.command("validate")(validate)
+    """Add the reconcile commands to the application."""
     app.command("plan")(plan)
     app.command("apply")(apply)
     app.command("show")(show)
-
-
-def validate(
-    spec_dir: Path = SpecDirArgument, env: str | None = EnvOption, as_json: bool = JsonOption
-) -> None:
-    """Check the spec files offline; exit 1 when there is an error."""
-    _, diagnostics = validate_spec(spec_dir, env)
-    errors = [d for d in diagnostics if d.severity == "error"]
-    if as_json:
-        payload = {"valid": not errors, "diagnostics": [_diagnostic_json(d) for d in diagnostics]}
-        console.plain(json.dumps(payload, indent=2) + "\n")
-    else:
-        for diagnostic in diagnostics:
-            console.plain(_diagnostic_line(diagnostic) + "\n")
-        verdict = "invalid" if errors else "valid"
-        console.out.print(
-            f"{spec_dir}: {verdict} ({len(errors)} error(s), "
-            f"{len(diagnostics) - len(errors)} warning(s))"
-        )
-    if errors:
-        raise typer.Exit(1)
 
 
 def plan(
@@ -60,16 +43,43 @@ def plan(
     detailed_exitcode: bool = typer.Option(
         False, "--detailed-exitcode", help="Exit 2 when there are changes, 0 when none."
     ),
+    policies: Path | None = review.PoliciesOption,
+    markdown: bool = MarkdownOption,
+    output_format: str = FormatOption,
 ) -> None:
-    """Show what apply would change in Baton and Salesforce."""
-    _, _, the_plan = plan_spec(spec_dir, env)
+    """Show what apply would change in Baton and Salesforce, judged by the policies."""
+    github = review.output_mode(output_format, as_json=as_json, markdown=markdown)
+    policy_set = review.policies_for_plan(policies, as_json=as_json, github=github)
+    _, the_plan, report = _planned(spec_dir, env, policy_set, github)
     if out is not None:
         save_plan(the_plan, out)
-    _print_plan(the_plan, as_json)
-    if out is not None and not as_json:
+    if markdown:
+        console.plain(render_markdown(the_plan, artifact=str(out or "plan.json")))
+    else:
+        _print_plan(the_plan, as_json)
+        if not as_json:
+            review.print_findings(report, github=github)
+    if out is not None and not (as_json or markdown):
         console.out.print(f"Saved the plan to {out}; apply it with: baton-sf apply {out}")
+    if report is not None and report.denied:
+        raise typer.Exit(1)
     if detailed_exitcode and the_plan.has_changes:
         raise typer.Exit(2)
+
+
+def _planned(
+    spec_dir: Path, env: str | None, policy_set: PolicySet | None, github: bool
+) -> tuple[tuple[Spec, Clients], Plan, PolicyReport | None]:
+    """Plan, then judge the plan; with --format github a spec error is also annotated."""
+    try:
+        spec, clients, the_plan = plan_spec(spec_dir, env)
+    except SpecInvalid as exc:
+        if github:
+            for diagnostic in exc.diagnostics:
+                console.plain(diagnostic_annotation(diagnostic) + "\n")
+        raise
+    the_plan, report = review.judge_plan(the_plan, policy_set, spec_dir, env, clients.salesforce)
+    return (spec, clients), the_plan, report
 
 
 def apply(
@@ -79,17 +89,27 @@ def apply(
         False, "--auto-approve", help="Apply without asking for confirmation."
     ),
     as_json: bool = JsonOption,
+    prune: bool = typer.Option(False, "--prune", help="Also delete PushTopics of removed rules."),
+    policies: Path | None = review.PoliciesOption,
 ) -> None:
     """Apply a saved plan, or plan a spec directory and apply it after confirmation."""
     if target.is_file():
         the_plan = load_plan(target)
+        _check_policy(the_plan, target)
         spec = load_spec(Path(the_plan.spec.directory), the_plan.spec.environment)
         _check_digest(the_plan, spec.digest, target)
         clients = connect(spec)
     else:
-        spec, clients, the_plan = plan_spec(target, env)
+        policy_set = review.policies_for_plan(policies, as_json=as_json, github=False)
+        (spec, clients), the_plan, judged = _planned(target, env, policy_set, False)
         if not as_json:
             _print_plan(the_plan, False)
+            review.print_findings(judged, github=False)
+        if judged is not None and judged.denied:
+            raise PlanError(
+                f"the policies deny this plan ({len(judged.denied)} denied finding(s))",
+                hint="fix what the findings name, then apply again; nothing was changed",
+            )
         if not the_plan.has_changes:
             if as_json:
                 console.plain(json.dumps(ApplyReport().to_json()) + "\n")
@@ -101,7 +121,9 @@ def apply(
         if not as_json:
             _print_outcome(outcome)
 
-    report = apply_plan(the_plan, spec, clients.salesforce, clients.baton, on_progress=progress)
+    report = apply_plan(
+        the_plan, spec, clients.salesforce, clients.baton, on_progress=progress, prune=prune
+    )
     if as_json:
         console.plain(json.dumps(report.to_json(), indent=2) + "\n")
     else:
@@ -116,9 +138,15 @@ def apply(
 def show(
     plan_file: Path = typer.Argument(..., help="A plan saved with plan --out."),
     as_json: bool = JsonOption,
+    markdown: bool = MarkdownOption,
 ) -> None:
     """Render a saved plan."""
-    _print_plan(load_plan(plan_file), as_json)
+    review.output_mode("text", as_json=as_json, markdown=markdown)
+    the_plan = load_plan(plan_file)
+    if markdown:
+        console.plain(render_markdown(the_plan, artifact=str(plan_file)))
+    else:
+        _print_plan(the_plan, as_json)
 
 
 def _print_plan(the_plan: Plan, as_json: bool) -> None:
@@ -147,26 +175,19 @@ def _confirm() -> None:
         raise typer.Exit(1)
 
 
+def _check_policy(the_plan: Plan, path: Path) -> None:
+    denied = the_plan.policy.denied
+    if denied:
+        names = ", ".join(sorted({f"{d.get('policy')}/{d.get('rule')}" for d in denied}))
+        raise PlanError(
+            f"{path} was denied by policy ({names}) when it was planned",
+            hint="fix what the findings name and make a new plan; nothing was changed",
+        )
+
+
 def _check_digest(the_plan: Plan, digest: str, path: Path) -> None:
     if the_plan.spec.digest != digest:
         raise PlanError(
             f"the spec in {the_plan.spec.directory} changed since {path} was planned",
             hint="make a new plan with baton-sf plan --out",
         )
-
-
-def _diagnostic_line(d: Diagnostic) -> str:
-    hint = f" (hint: {d.hint})" if d.hint else ""
-    return f"{d.file}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]{hint}"
-
-
-def _diagnostic_json(d: Diagnostic) -> dict[str, Any]:
-    return {
-        "severity": d.severity,
-        "code": d.code,
-        "message": d.message,
-        "file": d.file,
-        "line": d.line,
-        "column": d.column,
-        "hint": d.hint,
-    }

@@ -27,10 +27,11 @@ def up(
     ),
     schema: Path | None = typer.Option(None, "--schema", help="Directory of describe JSON files."),
     seed: Path | None = typer.Option(None, "--seed", help="YAML seed of records and objects."),
+    faults: Path | None = typer.Option(None, "--faults", help="YAML file of faults to inject."),
 ) -> None:
     """Start the emulator in the background; returns once it answers with its data."""
     try:
-        info = control.up(state, port=port, schema_dir=schema, seed=seed)
+        info = control.up(state, port=port, schema_dir=schema, seed=seed, faults=faults)
     except EmulatorError as exc:
         raise EmulatorCommandError(str(exc)) from exc
     console.out.print(f"emulator up at {info.url} (pid {info.pid}, state {info.state_dir})")

@@ -12,7 +12,9 @@ import typer
 from reconciler.cli import console
 from reconciler.cli.commands import register
 from reconciler.cli.emulator import emulator_app
+from reconciler.cli.language import register_language
 from reconciler.cli.operations import register as register_operations
+from reconciler.cli.review import register_review
 from reconciler.errors import BatonSfError
 
 app = typer.Typer(
@@ -24,7 +26,9 @@ app = typer.Typer(
 )
 app.add_typer(emulator_app, name="emulator")
 register(app)
+register_language(app)
 register_operations(app)
+register_review(app)
 
 _state = {"debug": False}
 

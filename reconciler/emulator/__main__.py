@@ -1,5 +1,5 @@
-"""`python -m reconciler.emulator serve --state DIR --port N [--schema DIR] [--seed FILE]`:
-run the emulator in the foreground (what `up` starts in the background).
+"""`python -m reconciler.emulator serve --state DIR --port N [--schema DIR] [--seed FILE]
+[--faults FILE]`: run the emulator in the foreground (what `up` starts in the background).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     serve_command.add_argument("--port", type=int, default=0, help="port (0: any free one)")
     serve_command.add_argument("--schema", type=Path, help="directory of describe payloads")
     serve_command.add_argument("--seed", type=Path, help="seed file (YAML or JSON)")
+    serve_command.add_argument("--faults", type=Path, help="faults file (YAML)")
     options = parser.parse_args(argv)
-    return serve(options.state, options.port, options.schema, options.seed)
+    return serve(options.state, options.port, options.schema, options.seed, options.faults)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from .baton import Workspace
 from .baton_api import BatonApi
-from .describe import Schema
-from .org import build_database
+from .faults import FaultConfig, read_faults
+from .gate import Gate
+from .org import Org, build_org
 from .salesforce_api import SalesforceApi
 from .stats import Stats
-from .store import Store
 from .web import Request, Response, json_response
 
 logger = logging.getLogger(__name__)
@@ -37,11 +37,21 @@ class Credentials:
 class App:
     """Routes requests to the Salesforce and Baton APIs; one request at a time."""
 
-    def __init__(self, schema: Schema, store: Store, credentials: Credentials) -> None:
+    def __init__(
+        self, org: Org, credentials: Credentials, faults: FaultConfig | None = None
+    ) -> None:
+        schema, store = org.schema, org.store
         self.schema = schema
         self.store = store
         self.stats = Stats()
-        self.salesforce = SalesforceApi(schema, store, self.stats, credentials.token)
+        self.gate = Gate(faults or FaultConfig(), credentials.api_key, self.stats)
+        self.salesforce = SalesforceApi(
+            org,
+            self.stats,
+            credentials.token,
+            self.gate.config.salesforce,
+            self.gate.partial_failure,
+        )
         self.baton = BatonApi(Workspace(store), self.stats, credentials.api_key)
 
     @classmethod
@@ -52,10 +62,11 @@ class App:
         *,
         schema_dir: Path | None = None,
         seed: Path | None = None,
+        faults: Path | None = None,
     ) -> App:
         """Create fresh storage from a schema and seed and return the app serving it."""
-        schema, store = build_database(db_path, schema_dir, seed)
-        return cls(schema, store, credentials)
+        config = read_faults(faults) if faults is not None else None
+        return cls(build_org(db_path, schema_dir, seed), credentials, config)
 
     def close(self) -> None:
         """Release the storage."""
@@ -63,6 +74,9 @@ class App:
 
     def handle(self, request: Request) -> Response:
         """Answer one request; an unexpected failure is a 500, never a dropped connection."""
+        fault = self.gate.before(request)
+        if fault is not None:
+            return fault
         try:
             with self.store.lock:
                 return self._route(request)

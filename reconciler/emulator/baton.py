@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,15 +16,28 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import baton_model
-from .baton_model import CHOICES, DATES, DECIMALS, DEFAULTS, INLINE, READ_ONLY, REQUIRED, Relation
+from .baton_model import (
+    CHOICES,
+    COMPUTED_DURATION,
+    DATES,
+    DECIMALS,
+    DEFAULTS,
+    INLINE,
+    READ_ONLY,
+    REQUIRED,
+    WRITABLE,
+    Relation,
+)
 from .errors import EmulatorError
-from .store import Store
+from .store import Store, quote
 from .timefmt import baton_datetime, now, parse_date, parse_datetime
 
 JsonDict = dict[str, Any]
 Exists = Callable[[str, int], bool]
 
 _URI = re.compile(r"(?:https?://[^/]+)?/api/([a-z_]+)/(\d+)/?")
+_SETTINGS = quote("bt__settings")
+_WRITABLE_KEY = "writable"
 _DATETIME_FORMATS = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 
 
@@ -53,10 +67,21 @@ class Workspace:
         self.store = store
 
     def create_tables(self) -> None:
-        """Create one table per collection."""
+        """Create one table per collection, and one for the workspace's settings."""
         for collection in baton_model.COLLECTIONS:
             relations = baton_model.model(collection).single_relations
             self.store.create_baton_table(collection, relations)
+        self.store.execute(f"CREATE TABLE {_SETTINGS} (key TEXT PRIMARY KEY, value TEXT)")
+
+    def writable(self) -> tuple[str, ...]:
+        """The collections that take POST and PATCH (the seed's `baton.writable`)."""
+        try:
+            row = self.store.execute(
+                f"SELECT value FROM {_SETTINGS} WHERE key = ?", [_WRITABLE_KEY]
+            ).fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        return tuple(json.loads(row[0])) if row else WRITABLE
 
     # reads
 
@@ -87,6 +112,7 @@ class Workspace:
         data, errors = clean(collection, body, creating=True, exists=self._exists)
         if errors:
             raise BatonInvalid(errors)
+        data = computed(collection, data, set(body))
         with self.store.transaction():
             object_id = self.store.baton_max_id(collection) + 1
             stamp = baton_datetime(now())
@@ -107,13 +133,16 @@ class Workspace:
         changes, errors = clean(collection, body, creating=False, exists=self._exists)
         if errors:
             raise BatonInvalid(errors)
-        data = {**rows[0][3], **changes}
+        data = computed(collection, {**rows[0][3], **changes}, set(changes), creating=False)
         relations = {key: data.get(key) for key in baton_model.model(collection).single_relations}
         self.store.update_baton(collection, object_id, baton_datetime(now()), data, relations)
         return self.get(collection, object_id, base)
 
     def seed(self, collections: Mapping[str, Any], source: str) -> None:
         """Store the `baton:` part of a seed file; raise EmulatorError naming the place."""
+        if isinstance(collections, Mapping) and _WRITABLE_KEY in collections:
+            collections = dict(collections)
+            self._seed_writable(collections.pop(_WRITABLE_KEY), source)
         records = _seed_records(collections, source)
         ids = _seed_ids(records, source)
         known = {name: set(by_index.values()) for name, by_index in ids.items()}
@@ -131,6 +160,17 @@ class Workspace:
                 )
             relations = baton_model.model(collection).single_relations
             self.store.insert_baton(collection, relations, rows)
+
+    def _seed_writable(self, names: Any, source: str) -> None:
+        if not isinstance(names, list) or not all(n in baton_model.COLLECTIONS for n in names):
+            raise EmulatorError(
+                f"{source}: baton.writable: expected a list of collection names, such as "
+                f"[{', '.join(WRITABLE)}]"
+            )
+        self.store.execute(
+            f"INSERT OR REPLACE INTO {_SETTINGS} (key, value) VALUES (?, ?)",
+            [_WRITABLE_KEY, json.dumps(names)],
+        )
 
     # presentation
 
@@ -224,6 +264,23 @@ def _row(
 
 
 # validation
+
+
+def computed(
+    collection: str, data: JsonDict, given: set[str], *, creating: bool = True
+) -> JsonDict:
+    """Fill the values Baton computes: a time entry's `calculated_duration`, in minutes
+    between `started_at` and `ended_at`, unless the body gives it (an update recomputes it
+    only when it moves one of the two)."""
+    target, duration, start, end = COMPUTED_DURATION
+    if collection != target or duration in given:
+        return data
+    if not creating and not given & {start, end}:
+        return data
+    if data.get(start) is None or data.get(end) is None:
+        return data
+    seconds = (parse_datetime(data[end]) - parse_datetime(data[start])).total_seconds()
+    return {**data, duration: max(0, round(seconds / 60))}
 
 
 def clean(
@@ -442,6 +499,7 @@ def _seed_row(
     for key in REQUIRED.get(collection, ()):
         if data.get(key) in (None, ""):
             raise EmulatorError(f"{place}: {key} is required; add {key}")
+    data = computed(collection, data, set(entry))
     created = _seed_stamp(entry, "created", stamp, place)
     modified = _seed_stamp(entry, "modified", created, place)
     return _row(collection, object_id, created, modified, data)

@@ -19,6 +19,8 @@ from .web import Request, Response, json_response
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 100
+BY_COLLECTION = "baton.collections"
+"""The stats service counting Baton requests by method and collection (`GET projects`)."""
 
 _PATH = re.compile(r"/api(?:/(?P<collection>[A-Za-z_]+)(?:/(?P<id>[^/]+))?)?(?P<slash>/?)")
 
@@ -27,8 +29,7 @@ def _detail(status: int, message: str) -> Response:
     return json_response(status, {"detail": message})
 
 
-# Known limit: list endpoints take no filter parameters, PUT and DELETE are not served, and
-# the 1,000 requests a minute rate limit is not enforced (no 429 answers).
+# Known limit: list endpoints take no filter parameters, and PUT and DELETE are not served.
 class BatonApi:
     """Routes `/api/...` requests."""
 
@@ -41,7 +42,7 @@ class BatonApi:
         """Answer one request under `/api`."""
         if request.path == "/api/swagger.json":
             self.stats.count("baton", "baton.swagger")
-            return json_response(200, swagger(request.host))
+            return json_response(200, swagger(request.host, self.workspace.writable()))
         match = _PATH.fullmatch(request.path)
         if match is None:
             return self._not_found()
@@ -83,8 +84,10 @@ class BatonApi:
     def _collection(self, request: Request, collection: str) -> Response:
         if request.method == "GET":
             self.stats.count("baton", "baton.list")
+            self.stats.count(BY_COLLECTION, f"GET {collection}")
             return self._list(request, collection)
-        if request.method == "POST":
+        if request.method == "POST" and collection in self.workspace.writable():
+            self.stats.count(BY_COLLECTION, f"POST {collection}")
             self.stats.count("baton", "baton.create")
             return self._write(
                 request, lambda body: self.workspace.create(collection, body, request.base_url), 201
@@ -94,10 +97,12 @@ class BatonApi:
     def _object(self, request: Request, collection: str, object_id: int) -> Response:
         if request.method == "GET":
             self.stats.count("baton", "baton.get")
+            self.stats.count(BY_COLLECTION, f"GET {collection}/{{id}}")
             found = self.workspace.get(collection, object_id, request.base_url)
             return _detail(404, "Not found.") if found is None else json_response(200, found)
-        if request.method == "PATCH":
+        if request.method == "PATCH" and collection in self.workspace.writable():
             self.stats.count("baton", "baton.update")
+            self.stats.count(BY_COLLECTION, f"PATCH {collection}")
             return self._write(
                 request,
                 lambda body: self.workspace.update(collection, object_id, body, request.base_url),
@@ -173,18 +178,19 @@ def _method_not_allowed(request: Request) -> Response:
     return _detail(405, f'Method "{request.method}" not allowed.')
 
 
-def swagger(host: str) -> dict[str, Any]:
-    """Return a Swagger 2.0 document of the collections and the methods served."""
+def swagger(host: str, writable: tuple[str, ...] = baton_model.WRITABLE) -> dict[str, Any]:
+    """Return a Swagger 2.0 document of the operations served: GET on every collection and
+    object, POST and PATCH on the `writable` collections."""
     paths: dict[str, Any] = {}
     for name in baton_model.COLLECTIONS:
-        paths[f"/{name}/"] = {
-            "get": {"operationId": f"{name}_list", "tags": [name]},
-            "post": {"operationId": f"{name}_create", "tags": [name]},
-        }
-        paths[f"/{name}/{{id}}/"] = {
-            "get": {"operationId": f"{name}_read", "tags": [name]},
-            "patch": {"operationId": f"{name}_partial_update", "tags": [name]},
-        }
+        paths[f"/{name}/"] = {"get": {"operationId": f"{name}_list", "tags": [name]}}
+        paths[f"/{name}/{{id}}/"] = {"get": {"operationId": f"{name}_read", "tags": [name]}}
+        if name in writable:
+            paths[f"/{name}/"]["post"] = {"operationId": f"{name}_create", "tags": [name]}
+            paths[f"/{name}/{{id}}/"]["patch"] = {
+                "operationId": f"{name}_partial_update",
+                "tags": [name],
+            }
     return {
         "swagger": "2.0",
         "info": {"title": "Baton API", "version": "v1"},

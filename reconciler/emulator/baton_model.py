@@ -232,6 +232,16 @@ INLINE: dict[str, tuple[str, ...]] = {
 
 READ_ONLY = frozenset({"id", "_self", "created", "modified"})
 
+# Collections that take POST (create) and PATCH (update); every collection takes GET.
+# Known limit: Baton's public material confirms no write operation; these four are the ones
+# an integration needs, and a seed may narrow them (`baton.writable`) to model a workspace
+# whose API key may write less.
+WRITABLE = ("projects", "project_users", "custom_fields", "custom_field_values")
+
+# Time entries whose `calculated_duration` is not given get the minutes between
+# `started_at` and `ended_at`, as Baton computes it.
+COMPUTED_DURATION = ("time_entries", "calculated_duration", "started_at", "ended_at")
+
 
 @dataclass(frozen=True)
 class CollectionModel:

@@ -147,8 +147,8 @@ def _organization() -> JsonDict:
     )
 
 
-# Known limit: a PushTopic's Query is stored as given, not checked against Salesforce's
-# rules for streaming queries, and no events are ever pushed.
+# Known limit: a PushTopic is checked (see `pushtopic.py`) and stored, but no events are
+# ever pushed: there is no Streaming API.
 def _push_topic() -> JsonDict:
     operations = [
         _field(f"NotifyForOperation{op}", "boolean", label=f"Notify For {op}", defaultValue=True)

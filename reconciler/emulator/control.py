@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EmulatorError
+from .faults import read_faults
 from .state import ServerRecord, StatePaths, read_server_record, remove_server_record
 
 _POLL_SECONDS = 0.02
@@ -46,9 +47,13 @@ def up(
     port: int | None = None,
     schema_dir: Path | None = None,
     seed: Path | None = None,
+    faults: Path | None = None,
     timeout: float = 30.0,
 ) -> EmulatorInfo:
-    """Start an emulator for a state directory, from fresh storage, and wait until it answers."""
+    """Start an emulator for a state directory, from fresh storage, and wait until it answers.
+
+    `faults` is a faults file (see `faults.py`); it is checked before anything starts.
+    """
     paths = StatePaths(Path(state_dir).resolve())
     paths.root.mkdir(parents=True, exist_ok=True)
     running = status(paths.root)
@@ -58,9 +63,11 @@ def up(
             f"{running.url}); stop it first with `baton-sf emulator down`"
         )
     _check_inputs(schema_dir, seed)
+    if faults is not None:
+        read_faults(Path(faults))
     remove_server_record(paths)
     paths.startup_error.unlink(missing_ok=True)
-    process = _spawn(paths, port or 0, schema_dir, seed)
+    process = _spawn(paths, port or 0, schema_dir, seed, faults)
     return _wait_until_ready(paths, process, timeout)
 
 
@@ -117,7 +124,11 @@ def _check_inputs(schema_dir: Path | None, seed: Path | None) -> None:
 
 
 def _spawn(
-    paths: StatePaths, port: int, schema_dir: Path | None, seed: Path | None
+    paths: StatePaths,
+    port: int,
+    schema_dir: Path | None,
+    seed: Path | None,
+    faults: Path | None,
 ) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
@@ -133,6 +144,8 @@ def _spawn(
         command += ["--schema", str(schema_dir)]
     if seed is not None:
         command += ["--seed", str(seed)]
+    if faults is not None:
+        command += ["--faults", str(Path(faults).resolve())]
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
         part for part in (str(_PACKAGE_ROOT), environment.get("PYTHONPATH")) if part

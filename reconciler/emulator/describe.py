@@ -181,12 +181,22 @@ class Field:
 
 
 class SObject:
-    """One object of the org: its describe payload and its fields by name."""
+    """One object of the org: its describe payload and its fields by name.
 
-    def __init__(self, payload: JsonDict) -> None:
+    `denied` names the rights (create, read, edit, delete) the describe's flags lack
+    because the user's permissions take them away, not because the object never allows
+    them; see `access.py`.
+    """
+
+    def __init__(self, payload: JsonDict, denied: frozenset[str] = frozenset()) -> None:
         self.payload = payload
+        self.denied = denied
         self.name: str = payload["name"]
         self.key_prefix: str = payload["keyPrefix"]
+        self.createable = bool(payload.get("createable", True))
+        self.updateable = bool(payload.get("updateable", True))
+        self.deletable = bool(payload.get("deletable", True))
+        self.queryable = bool(payload.get("queryable", True))
         self.fields: list[Field] = [Field.from_describe(entry) for entry in payload["fields"]]
         self._exact = {field.name: field for field in self.fields}
         self._by_name = {field.name.lower(): field for field in self.fields}
@@ -221,6 +231,19 @@ class Schema:
             sobject = SObject(payload)
             self.objects[sobject.name.lower()] = sobject
         self._by_prefix = {sobject.key_prefix: sobject for sobject in self.objects.values()}
+
+    @classmethod
+    def of(cls, objects: list[SObject]) -> Schema:
+        """Return a schema of objects already built (a user's view of the org)."""
+        schema = cls([])
+        for sobject in objects:
+            schema.replace(sobject)
+        return schema
+
+    def replace(self, sobject: SObject) -> None:
+        """Put a new version of an object (one more field, say) in place of the old one."""
+        self.objects[sobject.name.lower()] = sobject
+        self._by_prefix[sobject.key_prefix] = sobject
 
     def get(self, name: str) -> SObject | None:
         """Return the object of that name, compared case-insensitively."""

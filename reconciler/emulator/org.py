@@ -5,18 +5,33 @@ seeded record checked and stored in one transaction, with batched inserts.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import ids
 from .baton import Workspace
-from .builtin import builtin_describes, builtin_records
+from .builtin import INTEGRATION_USER_ID, builtin_describes, builtin_records
+from .custom_fields import metadata_of
 from .describe import DEFAULT_SCHEMA_DIR, Field, JsonDict, Schema, SObject, load_schema_dir
 from .errors import EmulatorError
+from .metadata import CustomFieldRecord, Metadata
 from .records import Problem, Records
 from .seed import SeedFile, extend_schema, read_seed
+from .settings import OrgSettings, check_settings
 from .store import Store
 from .timefmt import now, sf_datetime
+
+
+@dataclass(frozen=True)
+class Org:
+    """A built org: its schema, storage, seed settings and setup metadata."""
+
+    schema: Schema
+    store: Store
+    settings: OrgSettings
+    metadata: Metadata
+    integration_user_id: str = INTEGRATION_USER_ID
 
 
 def load_schema(schema_dir: Path | None, seed: SeedFile) -> Schema:
@@ -31,8 +46,49 @@ def build_database(
     db_path: Path, schema_dir: Path | None, seed_path: Path | None
 ) -> tuple[Schema, Store]:
     """Create fresh storage from the schema and seed; nothing is left behind on failure."""
+    org = build_org(db_path, schema_dir, seed_path)
+    return org.schema, org.store
+
+
+def build_org(db_path: Path, schema_dir: Path | None, seed_path: Path | None) -> Org:
+    """Build the org of a schema and seed: storage, settings and setup metadata."""
     seed = read_seed(seed_path) if seed_path is not None else SeedFile("seed")
     schema = load_schema(schema_dir, seed)
+    check_settings(seed.settings, schema, seed.source)
+    store = _build_store(db_path, schema, seed)
+    return Org(schema, store, seed.settings, _metadata(schema, seed.settings))
+
+
+def _metadata(schema: Schema, settings: OrgSettings) -> Metadata:
+    """Describe the custom fields the org starts with, and which fields keep history."""
+    metadata = Metadata(packages=settings.installed_packages)
+    for object_name, names in settings.history_tracked.items():
+        sobject = schema.get(object_name)
+        assert sobject is not None
+        for name in names:
+            field = sobject.field(name)
+            assert field is not None
+            metadata.set_tracked(sobject.name, field.name, True)
+    stamp = sf_datetime(now())
+    for sobject in schema.objects.values():
+        for entry in sobject.payload["fields"]:
+            if not str(entry["name"]).endswith("__c"):
+                continue
+            tracked = metadata.is_tracked(sobject.name, entry["name"])
+            metadata.add(
+                CustomFieldRecord(
+                    id=metadata.new_field_id(),
+                    object_name=sobject.name,
+                    field_name=str(entry["name"]),
+                    metadata=metadata_of(entry, tracked),
+                    created=stamp,
+                    modified=stamp,
+                )
+            )
+    return metadata
+
+
+def _build_store(db_path: Path, schema: Schema, seed: SeedFile) -> Store:
     building = db_path.with_name(db_path.name + ".building")
     _remove_database(db_path)
     _remove_database(building)
@@ -45,7 +101,7 @@ def build_database(
         raise
     store.close()
     building.rename(db_path)
-    return schema, Store(db_path)
+    return Store(db_path)
 
 
 def _remove_database(path: Path) -> None:

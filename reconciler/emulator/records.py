@@ -21,6 +21,9 @@ from .values import ValueProblem, to_json, to_storage
 Action = Literal["create", "update", "seed"]
 Exists = Callable[[SObject, str], bool]
 FindDuplicate = Callable[[SObject, Field, Any], str | None]
+# (the writer's view of the org, object, all values the record will hold, its ID or None)
+RecordCheck = Callable[[Schema, SObject, Mapping[str, Any], str | None], list["Problem"]]
+Listener = Callable[[SObject], None]
 
 _AUDIT_FIELDS = ("CreatedDate", "LastModifiedDate", "SystemModstamp")
 _USER_FIELDS = ("CreatedById", "LastModifiedById", "OwnerId")
@@ -59,6 +62,48 @@ def not_found(record_id: str) -> RecordFailure:
     return RecordFailure([problem], not_found=True)
 
 
+def record_id_of(sobject: SObject, raw: Any) -> str:
+    """Return the 18-character ID of a record of `sobject` named in a write, or refuse it."""
+    if raw is None or raw == "":
+        raise RecordFailure([Problem("MISSING_ARGUMENT", "Id not specified in an update call")])
+    if not isinstance(raw, str) or not ids.is_id(raw):
+        raise RecordFailure([Problem("MALFORMED_ID", f"malformed id {raw}")])
+    record_id = ids.to_18(raw)
+    if record_id[:3] != sobject.key_prefix:
+        raise RecordFailure(
+            [Problem("MALFORMED_ID", f"{sobject.name} ID: id value of incorrect type: {raw}")]
+        )
+    return record_id
+
+
+_RIGHT_NAMES = {"create": "Create", "edit": "Edit", "delete": "Delete", "read": "Read"}
+_OPERATIONS = {"create": "inserted", "edit": "updated", "delete": "deleted", "read": "queried"}
+
+
+def require(sobject: SObject, right: str) -> None:
+    """Refuse a write the object (or the user's rights on it) does not allow."""
+    allowed = {
+        "create": sobject.createable,
+        "edit": sobject.updateable,
+        "delete": sobject.deletable,
+        "read": sobject.queryable,
+    }[right]
+    if allowed:
+        return
+    if right in sobject.denied:
+        problem = Problem(
+            "INSUFFICIENT_ACCESS_OR_READONLY",
+            f"insufficient access rights on object id: this user has no "
+            f"{_RIGHT_NAMES[right]} permission on {sobject.name}",
+        )
+    else:
+        problem = Problem(
+            "INVALID_TYPE_FOR_OPERATION",
+            f"entity type cannot be {_OPERATIONS[right]}: {sobject.name}",
+        )
+    raise RecordFailure([problem])
+
+
 class Records:
     """Reads and writes of Salesforce records."""
 
@@ -66,8 +111,11 @@ class Records:
         self.schema = schema
         self.store = store
         self._sequence: dict[str, int] = {}
-        self._default_values: dict[str, dict[str, Any]] = {}
-        self._system: dict[str, tuple[list[str], list[str]]] = {}
+        # Keyed by the object itself: a new version of it (one more field) starts afresh.
+        self._default_values: dict[SObject, dict[str, Any]] = {}
+        self._system: dict[SObject, tuple[list[str], list[str]]] = {}
+        self.checks: list[RecordCheck] = []
+        self.listeners: list[Listener] = []
 
     # validation shared with seeding
 
@@ -171,6 +219,8 @@ class Records:
         """Return the full row of a new record: system fields, defaults, derived fields."""
         row = dict(values)
         row["Id"] = record_id
+        # Defaults come from the whole object, fields the writer cannot see included.
+        sobject = self.schema.get(sobject.name) or sobject
         audit, users = self._system_fields(sobject)
         # A seed may date a record: unless told otherwise it was last changed when created,
         # and created no later than its last change.
@@ -191,18 +241,18 @@ class Records:
 
     def _system_fields(self, sobject: SObject) -> tuple[list[str], list[str]]:
         """Return which audit date fields and which user lookups the object has."""
-        found = self._system.get(sobject.name)
+        found = self._system.get(sobject)
         if found is None:
             found = (
                 [name for name in _AUDIT_FIELDS if sobject.has_field(name)],
                 [name for name in _USER_FIELDS if sobject.has_field(name)],
             )
-            self._system[sobject.name] = found
+            self._system[sobject] = found
         return found
 
     def _defaults(self, sobject: SObject) -> dict[str, Any]:
         """Return the values a new record of the object gets for fields left out."""
-        defaults = self._default_values.get(sobject.name)
+        defaults = self._default_values.get(sobject)
         if defaults is None:
             defaults = {}
             for field in sobject.fields:
@@ -210,31 +260,50 @@ class Records:
                     defaults[field.name] = to_storage(field, None)
                 elif field.default_value is not None and field.defaulted_on_create:
                     defaults[field.name] = field.default_value
-            self._default_values[sobject.name] = defaults
+            self._default_values[sobject] = defaults
         return defaults
 
     # writes
 
-    def create(self, sobject: SObject, body: Mapping[str, Any]) -> str:
-        """Create a record and return its ID; raise RecordFailure when Salesforce would."""
+    def create(self, sobject: SObject, body: Mapping[str, Any], view: Schema | None = None) -> str:
+        """Create a record and return its ID; raise RecordFailure when Salesforce would.
+
+        `sobject` is the writer's view of the object (fields it cannot see are unknown),
+        `view` the writer's view of the whole org.
+        """
+        require(sobject, "create")
         values, problems = self.prepare(sobject, body, "create")
         problems += self.check_references(sobject, values, self._exists)
         problems += self.check_unique(sobject, values, self._duplicate_of(None))
+        if not problems:
+            problems += self._run_checks(view, sobject, values, None)
         if problems:
             raise RecordFailure(problems)
         record_id = self.new_id(sobject)
         row = self.fill_system_fields(sobject, values, record_id, sf_datetime(now()))
         self.store.insert_sf(sobject, list(row), [tuple(row.values())])
+        self._changed(sobject)
         return record_id
 
-    def update(self, sobject: SObject, record_id: str, body: Mapping[str, Any]) -> None:
+    # Known limit: LastModifiedById (and CreatedById) name the integration user whichever
+    # user's token made the write.
+    def update(
+        self,
+        sobject: SObject,
+        record_id: str,
+        body: Mapping[str, Any],
+        view: Schema | None = None,
+    ) -> None:
         """Update a record; raise RecordFailure when Salesforce would."""
+        require(sobject, "edit")
         existing = self.live_record(sobject, record_id)
         if existing is None:
             raise not_found(record_id)
         values, problems = self.prepare(sobject, body, "update")
         problems += self.check_references(sobject, values, self._exists)
         problems += self.check_unique(sobject, values, self._duplicate_of(record_id))
+        if not problems:
+            problems += self._run_checks(view, sobject, {**existing, **values}, record_id)
         if problems:
             raise RecordFailure(problems)
         stamp = sf_datetime(now())
@@ -245,9 +314,11 @@ class Records:
             values["LastModifiedById"] = INTEGRATION_USER_ID
         _derive(sobject, {**existing, **values}, values)
         self.store.update_sf(sobject, record_id, values)
+        self._changed(sobject)
 
     def delete(self, sobject: SObject, record_id: str) -> None:
         """Delete a record: to the recycle bin when the object has IsDeleted, else for good."""
+        require(sobject, "delete")
         if self.live_record(sobject, record_id) is None:
             raise not_found(record_id)
         if sobject.has_field("IsDeleted"):
@@ -255,6 +326,23 @@ class Records:
             self.store.update_sf(sobject, record_id, {"IsDeleted": 1, "SystemModstamp": stamp})
         else:
             self.store.delete_sf(sobject, record_id)
+        self._changed(sobject)
+
+    def _run_checks(
+        self,
+        view: Schema | None,
+        sobject: SObject,
+        row: Mapping[str, Any],
+        record_id: str | None,
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        for check in self.checks:
+            problems += check(view or self.schema, sobject, row, record_id)
+        return problems
+
+    def _changed(self, sobject: SObject) -> None:
+        for listener in self.listeners:
+            listener(sobject)
 
     def live_record(self, sobject: SObject, record_id: str) -> dict[str, Any] | None:
         """Return the stored row of a record that exists and is not deleted."""

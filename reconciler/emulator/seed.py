@@ -2,7 +2,9 @@
 
 A seed is YAML (or JSON, much faster for large seeds) with three optional parts: `schema`
 (custom fields added to object describes), `salesforce` (records by object) and `baton`
-(objects by collection). Every error names the file, the place and the fix.
+(objects by collection), and the org settings of `settings.py` (OAuth clients, installed
+packages, history tracking, user rights, validation rules). Every error names the file, the
+place and the fix.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .describe import JsonDict, complete_field
 from .errors import EmulatorError
+from .settings import SETTING_KEYS, OrgSettings, read_settings
 
-_PARTS = ("schema", "salesforce", "baton")
+_PARTS = ("schema", "salesforce", "baton", *SETTING_KEYS)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class SeedFile:
     schema: dict[str, list[JsonDict]] = field(default_factory=dict)
     salesforce: dict[str, list[JsonDict]] = field(default_factory=dict)
     baton: dict[str, Any] = field(default_factory=dict)
+    settings: OrgSettings = field(default_factory=OrgSettings)
 
 
 def read_seed(path: Path) -> SeedFile:
@@ -45,13 +49,14 @@ def read_seed(path: Path) -> SeedFile:
     unknown = [key for key in data if key not in _PARTS]
     if unknown:
         raise EmulatorError(
-            f"{source}: unknown top-level key {unknown[0]!r}; use schema, salesforce or baton"
+            f"{source}: unknown top-level key {unknown[0]!r}; use {', '.join(_PARTS)}"
         )
     return SeedFile(
         source,
         _lists_by_name(data.get("schema"), f"{source}: schema", "fields"),
         _lists_by_name(data.get("salesforce"), f"{source}: salesforce", "records"),
         data.get("baton") or {},
+        read_settings(data, source),
     )
 
 

@@ -34,7 +34,13 @@ from .timefmt import now, sf_datetime
 logger = logging.getLogger(__name__)
 
 
-def serve(state_dir: Path, port: int, schema_dir: Path | None, seed: Path | None) -> int:
+def serve(
+    state_dir: Path,
+    port: int,
+    schema_dir: Path | None,
+    seed: Path | None,
+    faults: Path | None = None,
+) -> int:
     """Serve until stopped; return the process exit code (2 when it cannot start)."""
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s"
@@ -48,7 +54,9 @@ def serve(state_dir: Path, port: int, schema_dir: Path | None, seed: Path | None
         return _startup_failed(paths, str(error))
     try:
         credentials = _new_credentials()
-        server.app = App.build(paths.database, credentials, schema_dir=schema_dir, seed=seed)
+        server.app = App.build(
+            paths.database, credentials, schema_dir=schema_dir, seed=seed, faults=faults
+        )
     except EmulatorError as error:
         server.server_close()
         return _startup_failed(paths, str(error))

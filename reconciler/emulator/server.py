@@ -98,6 +98,11 @@ class _Handler(BaseHTTPRequestHandler):
             host=self.headers.get("Host") or f"127.0.0.1:{self.server.port}",
         )
         response = self.server.app.handle(request)
+        if response.dropped:
+            # An injected fault: the connection ends without an answer.
+            self.close_connection = True
+            logger.info("%s %s dropped", self.command, split.path)
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .describe import SObject
+from .describe import Field, SObject
 from .sftypes import type_info
 
 # Known limit: text compares case-insensitively for ASCII letters only (SQLite's NOCASE);
@@ -101,10 +101,28 @@ class Store:
         Lookups need no index: parent paths join on the parent's Id, its primary key.
         """
         for field in sobject.fields:
-            wanted = field.external_id or field.unique or field.name == "LastModifiedDate"
-            if wanted and field.name != "Id":
-                index = quote(f"ix_{sobject.name}_{field.name}")
-                self.execute(f"CREATE INDEX {index} ON {sf_table(sobject)} ({quote(field.name)})")
+            self.index_sf_field(sobject, field)
+
+    def index_sf_field(self, sobject: SObject, field: Field) -> None:
+        """Index one field when it is looked up by value (and has no index yet)."""
+        wanted = field.external_id or field.unique or field.name == "LastModifiedDate"
+        if wanted and field.name != "Id":
+            index = quote(f"ix_{sobject.name}_{field.name}")
+            self.execute(
+                f"CREATE INDEX IF NOT EXISTS {index} ON {sf_table(sobject)} ({quote(field.name)})"
+            )
+
+    def add_sf_column(self, sobject: SObject, field: Field) -> None:
+        """Add the column of a new field to an object's table (existing rows hold NULL)."""
+        storage = type_info(field.type).storage
+        declaration = _COLUMN_TYPES[storage]
+        if storage == "boolean":
+            # Existing records get the checkbox's default, as in Salesforce.
+            declaration += f" DEFAULT {1 if field.default_value is True else 0}"
+        self.execute(
+            f"ALTER TABLE {sf_table(sobject)} ADD COLUMN {quote(field.name)} {declaration}"
+        )
+        self.index_sf_field(sobject, field)
 
     def insert_sf(
         self, sobject: SObject, columns: Sequence[str], rows: Sequence[Sequence[Any]]

@@ -47,16 +47,22 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """One HTTP response."""
+    """One HTTP response; `dropped` closes the connection without answering."""
 
     status: int
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = field(default=())
     content_type: str = "application/json;charset=UTF-8"
+    dropped: bool = False
 
     def with_header(self, name: str, value: str) -> Response:
         """Return a copy with one more header."""
-        return Response(self.status, self.body, (*self.headers, (name, value)), self.content_type)
+        return Response(
+            self.status, self.body, (*self.headers, (name, value)), self.content_type, self.dropped
+        )
+
+
+DROPPED = Response(0, dropped=True)
 
 
 def json_response(status: int, payload: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:

@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.observe.details import BatonDetail, SyncTargets
+from reconciler.salesforce.schema import SchemaState
+
 LINK_FIELD_TITLE = "Salesforce Link"
 
 
@@ -43,6 +46,9 @@ class Observed:
     users: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     describes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     api_calls: Mapping[str, int] = field(default_factory=dict)
+    schema: SchemaState | None = None
+    baton: BatonDetail = field(default_factory=BatonDetail)
+    targets: SyncTargets = field(default_factory=SyncTargets)
 
     def describe_field(self, object_name: str, name: str) -> Mapping[str, Any] | None:
         """One field of an object's describe, or None when the org does not have it."""

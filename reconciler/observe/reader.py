@@ -1,7 +1,8 @@
 """Reading both systems: one query per import rule, the Baton collections the spec needs.
 
-Only fields the spec references are selected; Baton's tasks, time entries and feedback are
-not read because no field derived from them can be synced back yet.
+Only fields the spec references are selected; Baton's tasks, time entries, feedback and
+project users are read only when a mapped field is derived from them
+(`reconciler.observe.baton_reads`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reconciler.baton.client import BatonClient
-from reconciler.observe.model import LINK_FIELD_TITLE, Observed, ObservedRecord
+from reconciler.observe.baton_reads import read_baton
+from reconciler.observe.model import Observed, ObservedRecord
+from reconciler.observe.sync_reads import read_sync_targets, target_describes
 from reconciler.salesforce import soql
 from reconciler.salesforce.client import SalesforceClient
+from reconciler.salesforce.schema import read_schema
 from reconciler.spec import Criterion, Group, ImportRule, Spec
 
 log = logging.getLogger(__name__)
@@ -23,28 +27,32 @@ _ID_CHUNK = 200
 
 def observe(spec: Spec, sf: SalesforceClient, baton: BatonClient) -> Observed:
     """Read what the spec's rules and sync-backs need from Salesforce and Baton."""
-    link_field_id = _link_field_id(baton)
-    link_values, links = _links(baton, link_field_id)
-    projects = {int(project["id"]): project for project in baton.list("projects")}
-    users = _users(spec, baton)
+    read = read_baton(spec, baton)
+    links = read.links
     describes = {rule.object: sf.describe(rule.object) for rule in spec.import_rules}
+    describes.update(target_describes(spec, sf, describes))
+    schema = read_schema(spec, sf)
 
     records = {
         rule.name: _rule_records(spec, rule, sf, describes[rule.object], links)
         for rule in spec.import_rules
     }
+    targets = read_sync_targets(spec, sf, records, read, describes)
     return Observed(
         instance_url=sf.instance_url,
         organization_id=sf.organization_id(),
         baton_url=baton.url,
         records=records,
-        projects=projects,
+        projects=read.projects,
         links=links,
-        link_values=link_values,
-        link_field_id=link_field_id,
-        users=users,
+        link_values=read.link_values,
+        link_field_id=read.link_field_id,
+        users=read.users,
         describes=describes,
         api_calls={"salesforce": sf.calls, "baton": baton.calls},
+        schema=schema,
+        baton=read.detail,
+        targets=targets,
     )
 
 
@@ -54,6 +62,8 @@ def selected_fields(spec: Spec, rule: ImportRule) -> set[str]:
     for sync in spec.sync_backs_for(rule.name):
         if sync.target.via is None:
             fields.update(sync.fields)
+        else:
+            fields.add(sync.target.via)
     return fields
 
 
@@ -75,8 +85,10 @@ def _rule_records(
     describe: Mapping[str, Any],
     links: Mapping[str, int],
 ) -> tuple[ObservedRecord, ...]:
-    fields = selected_fields(spec, rule)
+    unseen = _unseen_sync_fields(spec, rule, describe)
+    fields = selected_fields(spec, rule) - unseen
     link_field = _sf_link_field(spec, rule)
+    link_field = None if link_field in unseen else link_field
     where = where_clause(rule.when, describe)
     if link_field:
         where = soql.conjunction([where, f"{soql.field_name(link_field)} != null"], "OR")
@@ -116,51 +128,15 @@ def _strip_attributes(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _unseen_sync_fields(spec: Spec, rule: ImportRule, describe: Mapping[str, Any]) -> set[str]:
+    """Sync-back fields the describe lacks: fields the plan will create are not read yet."""
+    known = {name.lower() for name in soql.field_types(describe)}
+    names = {name for sync in spec.sync_backs_for(rule.name) for name in sync.fields}
+    return {name for name in names if name.lower() not in known}
+
+
 def _sf_link_field(spec: Spec, rule: ImportRule) -> str | None:
     for sync in spec.sync_backs_for(rule.name):
         if sync.target.via is None and sync.link_field():
             return sync.link_field()
-    return None
-
-
-def _link_field_id(baton: BatonClient) -> int | None:
-    for custom_field in baton.list("custom_fields"):
-        if custom_field.get("title") == LINK_FIELD_TITLE:
-            return int(custom_field["id"])
-    return None
-
-
-def _links(baton: BatonClient, field_id: int | None) -> tuple[dict[int, int], dict[str, int]]:
-    """The link custom field values: project ID -> value ID, and link key -> project ID."""
-    if field_id is None:
-        return {}, {}
-    value_ids: dict[int, int] = {}
-    links: dict[str, int] = {}
-    for value in baton.list("custom_field_values"):
-        field = value.get("field")
-        if not isinstance(field, Mapping) or field.get("id") != field_id:
-            continue
-        project_id = _id_of(value.get("project"))
-        if project_id is None or not value.get("value_text"):
-            continue
-        value_ids[project_id] = int(value["id"])
-        links.setdefault(str(value["value_text"]), project_id)
-    return value_ids, links
-
-
-def _users(spec: Spec, baton: BatonClient) -> dict[str, Mapping[str, Any]]:
-    if not any(rule.project_lead for rule in spec.import_rules):
-        return {}
-    return {str(user.get("email", "")).lower(): user for user in baton.list("users")}
-
-
-def _id_of(relation: Any) -> int | None:
-    """The integer ID of a relation given as an ID, a URI or an embedded object."""
-    if isinstance(relation, int):
-        return relation
-    if isinstance(relation, Mapping):
-        return _id_of(relation.get("id"))
-    if isinstance(relation, str):
-        tail = relation.rstrip("/").rsplit("/", 1)[-1]
-        return int(tail) if tail.isdigit() else None
     return None

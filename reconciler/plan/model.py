@@ -98,9 +98,17 @@ class SpecInfo(_Frozen):
     directory: str
 
 
+class DailyApiRequests(_Frozen):
+    """The org's daily API request allowance as Salesforce reported it while planning."""
+
+    max: int
+    remaining: int
+
+
 class SalesforceTarget(_Frozen):
     instance_url: str = Field(alias="instanceUrl")
     organization_id: str | None = Field(default=None, alias="organizationId")
+    daily_api_requests: DailyApiRequests | None = Field(default=None, alias="dailyApiRequests")
 
 
 class BatonTarget(_Frozen):

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, datetime
 from typing import Any
 
 from reconciler import __version__
-from reconciler.baton.derive import Workspace, derive
-from reconciler.catalog import to_salesforce
-from reconciler.errors import PlanError
 from reconciler.observe.model import Observed, ObservedRecord, link_key
+from reconciler.plan.capabilities import check_capabilities
+from reconciler.plan.compare import as_moment as _as_moment
+from reconciler.plan.compare import same_value as same_value
+from reconciler.plan.import_checks import check_create, check_rule
 from reconciler.plan.model import (
     KNOWN_AFTER_APPLY,
     ApiCalls,
@@ -32,6 +32,9 @@ from reconciler.plan.model import (
     Targets,
     Tool,
 )
+from reconciler.plan.related import merge_writes, plan_related
+from reconciler.plan.schema import plan_schema, schema_calls
+from reconciler.plan.sync_values import missing_custom_fields, new_record_values, sync_values
 from reconciler.spec import ImportRule, Spec, SyncBack
 from reconciler.spec.templates import field_value, is_template, render
 
@@ -53,7 +56,8 @@ class _Draft:
 
 def make_plan(spec: Spec, observed: Observed, connection: Mapping[str, Any] | None = None) -> Plan:
     """Everything that must change so that Baton and Salesforce match the spec."""
-    draft = _Draft()
+    schema = plan_schema(spec, observed)
+    observed, draft = schema.observed, _Draft([*schema.changes], diagnostics=[*schema.diagnostics])
     if observed.link_field_id is None and spec.import_rules:
         draft.schema.append(
             Change(
@@ -66,27 +70,33 @@ def make_plan(spec: Spec, observed: Observed, connection: Mapping[str, Any] | No
         )
     for rule in spec.import_rules:
         _plan_rule(spec, rule, observed, draft)
+    _plan_baton_side(spec, observed, draft)
     _note_not_live(spec, draft)
+    check_capabilities([*draft.schema, *draft.creates, *draft.links], observed.baton.capabilities)
     return _assemble(spec, observed, draft, connection or {})
+
+
+def _plan_baton_side(spec: Spec, observed: Observed, draft: _Draft) -> None:
+    """Related records, and the checks that need every rule's creates and writes."""
+    related = plan_related(spec, observed)
+    draft.diagnostics.extend(related.diagnostics)
+    draft.diagnostics.extend(merge_writes(draft.writes, related.writes))
+    draft.diagnostics.extend(missing_custom_fields(spec, observed))
+    creating = {change.rule for change in draft.creates}
+    for rule in spec.import_rules:
+        if rule.name in creating:
+            draft.diagnostics.extend(check_rule(rule, observed))
 
 
 def _plan_rule(spec: Spec, rule: ImportRule, observed: Observed, draft: _Draft) -> None:
     syncs = list(spec.sync_backs_for(rule.name))
-    for sync in syncs:
-        if sync.target.via is not None:
-            # Known limit: a SyncBack into a related record (`target.via`) is refused when
-            # the plan is made; only the imported record itself can be a target.
-            raise PlanError(
-                f"SyncBack {sync.name} ({sync.location.file}:{sync.location.line}) writes to a "
-                "related record, which this build of baton-sf cannot plan yet",
-                hint="target the imported record itself for now",
-            )
+    direct = [sync for sync in syncs if sync.target.via is None]
     for record in observed.records.get(rule.name, ()):
         project = _project_for(rule, record, observed, syncs)
         if project is None:
-            _plan_new(spec, rule, record, observed, syncs, draft)
+            _plan_new(spec, rule, record, observed, direct, draft)
         else:
-            _plan_existing(spec, rule, record, project, observed, syncs, draft)
+            _plan_existing(spec, rule, record, project, observed, direct, draft)
 
 
 def _project_for(
@@ -123,21 +133,26 @@ def _plan_new(
         draft.not_live[rule.name] = draft.not_live.get(rule.name, 0) + 1
         return
     key = link_key(rule.name, record.id)
+    ref = RecordRef(object=record.object, id=record.id)
+    after, warnings = check_create(spec, rule, ref, import_values(rule, record), observed)
+    draft.diagnostics.extend(warnings)
     create = Change(
         action="create",
         resource="baton.project",
         address=f"baton.project[{key}]",
         rule=rule.name,
-        record=RecordRef(object=record.object, id=record.id),
-        after=import_values(rule, record),
+        record=ref,
+        after=after,
         reason=f"matches rule {rule.name}; {reason}",
         observed={"LastModifiedDate": record.data.get("LastModifiedDate")},
     )
     draft.creates.append(create)
+    planned = new_record_values(spec, observed, rule, syncs, ref, after)
+    draft.diagnostics.extend(planned.diagnostics)
     fields = {
-        name: FieldChange(before=record.data.get(name), after=KNOWN_AFTER_APPLY, source=key_)
-        for sync in syncs
-        for name, key_ in sorted(sync.fields.items())
+        name: FieldChange(before=record.data.get(name), after=wanted.value, source=wanted.key)
+        for name, wanted in planned.values.items()
+        if wanted.value == KNOWN_AFTER_APPLY or not same_value(record.data.get(name), wanted.value)
     }
     if fields:
         draft.writes.append(_record_write(rule, record, fields, f"new project for {key}"))
@@ -169,7 +184,7 @@ def _plan_existing(
                 reason="the project does not name its Salesforce record yet",
             )
         )
-    fields = desired_fields(spec, record, project, observed, syncs)
+    fields = desired_fields(spec, record, project, observed, syncs, draft.diagnostics)
     if fields:
         changed = True
         draft.writes.append(_record_write(rule, record, fields, f"project {project_id} changed"))
@@ -183,34 +198,20 @@ def desired_fields(
     project: Mapping[str, Any],
     observed: Observed,
     syncs: list[SyncBack],
+    diagnostics: list[PlanDiagnostic] | None = None,
 ) -> dict[str, FieldChange]:
-    """The sync-back fields of one record whose Salesforce value differs from Baton's."""
-    workspace = Workspace(url=observed.baton_url)
+    """The sync-back fields of one record whose Salesforce value differs from Baton's;
+    warnings about values that cannot be found or converted go to `diagnostics`."""
+    ref = RecordRef(object=record.object, id=record.id)
+    planned = sync_values(spec, observed, syncs, ref, observed.baton.project_data(project))
+    if diagnostics is not None:
+        diagnostics.extend(planned.diagnostics)
     changes: dict[str, FieldChange] = {}
-    for sync in syncs:
-        for name, key in sorted(sync.fields.items()):
-            describe_field = observed.describe_field(record.object, name)
-            value = derive(key, project, workspace)
-            after = to_salesforce(key, value, describe_field, spec.connection.timezone)
-            before = record.data.get(name)
-            if not same_value(before, after):
-                changes[name] = FieldChange(before=before, after=after, source=key)
+    for name, wanted in planned.values.items():
+        before = record.data.get(name)
+        if not same_value(before, wanted.value):
+            changes[name] = FieldChange(before=before, after=wanted.value, source=wanted.key)
     return changes
-
-
-def same_value(before: Any, after: Any) -> bool:
-    """Whether a Salesforce value already equals the value to write, as Salesforce compares."""
-    if _empty(before) and _empty(after):
-        return True
-    if _empty(before) or _empty(after):
-        return False
-    numbers = _as_decimal(before), _as_decimal(after)
-    if numbers[0] is not None and numbers[1] is not None and not isinstance(before, str):
-        return numbers[0] == numbers[1]
-    moments = _as_moment(before), _as_moment(after)
-    if moments[0] is not None and moments[1] is not None:
-        return moments[0] == moments[1]
-    return str(before) == str(after)
 
 
 def import_values(rule: ImportRule, record: ObservedRecord) -> dict[str, Any]:
@@ -336,33 +337,16 @@ def estimate_calls(draft: _Draft) -> dict[str, int]:
         if change.record is not None:
             per_object[change.record.object] = per_object.get(change.record.object, 0) + 1
     salesforce = sum(-(-count // 200) for count in per_object.values())
-    creates = sum(1 + ("projectLead" in (change.after or {})) + 1 for change in draft.creates)
-    baton = len(draft.schema) + creates + len(draft.links)
+    salesforce += schema_calls(draft.schema)
+    creates = sum(_create_calls(change) for change in draft.creates)
+    baton_schema = [change for change in draft.schema if change.resource.startswith("baton.")]
+    baton = len(baton_schema) + creates + len(draft.links)
     return {"salesforce": salesforce, "baton": baton}
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value == ""
-
-
-def _as_decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _as_moment(value: Any) -> datetime | date | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        parsed = datetime.fromisoformat(value.replace("+0000", "+00:00").replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def _create_calls(change: Change) -> int:
+    """A project create: the project, its link, each lead and each custom value."""
+    after = change.after or {}
+    users = sum(1 for key in ("projectLead", "clientLeadEmail") if after.get(key))
+    custom = sum(key.startswith("custom.") and value is not None for key, value in after.items())
+    return 2 + users + custom

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from reconciler.plan.model import Change, Plan, is_known_after_apply
+from reconciler.plan.schema import schema_headline
 
 _SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 
@@ -29,6 +30,9 @@ def show_value(value: Any) -> str:
 def describe_change(change: Change) -> str:
     """A one-line headline of a change."""
     record = change.record
+    headline = schema_headline(change)
+    if headline is not None:
+        return headline
     if change.resource == "baton.project" and record is not None:
         title = (change.after or {}).get("title", "")
         return f"create Baton project {show_value(title)} from {record.object} {record.id}"

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import requests
 from simple_salesforce.exceptions import SalesforceError as LibrarySalesforceError
+from simple_salesforce.exceptions import SalesforceOperationError
 
 from reconciler.errors import ConnectionFailed, SalesforceError
 
@@ -36,6 +37,11 @@ def call(what: str, url: str, fn: Callable[[], T]) -> T:
         return fn()
     except LibrarySalesforceError as exc:
         raise _api_error(what, exc) from exc
+    except SalesforceOperationError as exc:
+        raise SalesforceError(
+            f"a Bulk API 2.0 job failed while trying to {what}: {shorten(str(exc))}",
+            hint="see the job under Setup > Bulk Data Load Jobs; run again once it is fixed",
+        ) from exc
     except requests.exceptions.SSLError as exc:
         raise ConnectionFailed(
             f"TLS verification failed for Salesforce at {url} while trying to {what}",

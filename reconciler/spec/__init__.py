@@ -21,6 +21,7 @@ from reconciler.spec.references import (
     resolve,
     resolve_path,
 )
+from reconciler.spec.schema_checks import check_against_org, read_describes
 from reconciler.spec.spec_model import Spec
 from reconciler.spec.sync_back import SyncBack, Target
 
@@ -46,10 +47,12 @@ __all__ = [
     "SyncBack",
     "Target",
     "Value",
+    "check_against_org",
     "format_duration",
     "is_reference",
     "load_spec",
     "parse_duration",
+    "read_describes",
     "resolve",
     "resolve_path",
     "validate_spec",

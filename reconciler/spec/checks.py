@@ -12,7 +12,7 @@ from reconciler.spec.documents import Document
 from reconciler.spec.import_rule import ImportRule
 from reconciler.spec.parse_sync_back import MAX_TRACKED
 from reconciler.spec.sync_back import LINK_KEY, SyncBack
-from reconciler.spec.yamltree import locate, locate_value
+from reconciler.spec.yamltree import YMap, YScalar, locate, locate_value
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ def check_all(parsed: Parsed, log: DiagnosticLog, where: str, complete: bool) ->
     check_shared_fields(known, log)
     check_link_fields(known, log)
     check_history(known, log)
+    check_refresh_token_policy(parsed, log)
 
 
 def check_connections(parsed: Parsed, log: DiagnosticLog, where: str, complete: bool) -> None:
@@ -190,4 +191,21 @@ def check_history(syncs: Sequence[tuple[Document, SyncBack]], log: DiagnosticLog
                 f"SyncBacks; Salesforce tracks at most {MAX_TRACKED} per object",
                 locate(doc.tree, "spec", "trackHistory"),
                 hint="track the fields whose audit trail matters most",
+            )
+
+
+def check_refresh_token_policy(parsed: Parsed, log: DiagnosticLog) -> None:
+    """A refresh token only lasts when the connected app keeps it "valid until revoked"."""
+    for doc in parsed.connections:
+        method = doc.tree.get("spec")
+        for key in ("salesforce", "auth", "method"):
+            method = method.get(key) if isinstance(method, YMap) else None
+        if isinstance(method, YScalar) and method.value == "refresh-token":
+            log.warning(
+                "refresh-token-policy",
+                "auth method refresh-token stops working once Salesforce expires the token",
+                locate_value(doc.tree, "spec", "salesforce", "auth", "method"),
+                hint="in Salesforce Setup > Apps > Connected Apps > Manage Connected Apps, edit "
+                'the app and set its Refresh Token Policy to "Refresh token is valid until '
+                'revoked"',
             )

@@ -30,7 +30,12 @@ CriterionValue = ScalarValue | tuple[ScalarValue, ...]
 
 
 class Criterion(BaseModel):
-    """`{field: StageName, eq: Closed Won}`: one test of one field path."""
+    """`{field: StageName, eq: Closed Won}`: one test of one field path.
+
+    `location` is the criterion's mapping; `field_location` the field path's value, and
+    `value_locations` each operand (one per list item for `in` and `notIn`), so that a check
+    against the org can point at the part that is wrong.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -38,6 +43,18 @@ class Criterion(BaseModel):
     op: Operator
     value: CriterionValue
     location: Location
+    field_location: Location | None = None
+    value_locations: tuple[Location, ...] = ()
+
+    def field_at(self) -> Location:
+        """Where the field path is written."""
+        return self.field_location or self.location
+
+    def value_at(self, index: int = 0) -> Location:
+        """Where operand `index` is written (the item of a list operand)."""
+        if 0 <= index < len(self.value_locations):
+            return self.value_locations[index]
+        return self.location
 
 
 class Group(BaseModel):

@@ -99,6 +99,22 @@ def suggestion(word: str, candidates: Iterable[str], noun: str = "keys") -> str:
     return f"known {noun}: " + ", ".join(options)
 
 
+def nearest_hint(word: str, candidates: Iterable[str], noun: str, shown: int = 12) -> str:
+    """A hint naming the nearest candidates to `word`; when none is near, the first `shown`
+    of them, so that a long list (an object's fields) stays readable."""
+    options = sorted(set(candidates))
+    close = nearest(word, options)
+    if close is not None:
+        return f"did you mean '{close}'?"
+    near = difflib.get_close_matches(word, options, n=3, cutoff=0.4)
+    if near:
+        return f"nearest {noun}: " + ", ".join(near)
+    if not options:
+        return f"there are no {noun}"
+    more = f", and {len(options) - shown} more" if len(options) > shown else ""
+    return f"{noun}: " + ", ".join(options[:shown]) + more
+
+
 class DiagnosticLog:
     """Collects the diagnostics of one load, in the order they are found."""
 

@@ -6,13 +6,13 @@ import re
 from datetime import timedelta
 from typing import Final
 
-_DURATION: Final = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+DURATION: Final = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
 def parse_duration(text: str) -> timedelta:
     """The timedelta `text` names; ValueError when it is not `<n>d<n>h<n>m<n>s` (any part
     may be left out, at least one given) or is zero."""
-    match = _DURATION.match(text.strip())
+    match = DURATION.match(text.strip())
     if match is None or not any(match.groups()):
         raise ValueError(f"'{text}' is not a duration")
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())

@@ -7,8 +7,10 @@ directories are not followed.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from reconciler.errors import SpecError
 
 ENVIRONMENTS = "environments"
 _SUFFIXES = (".yaml", ".yml")
@@ -46,3 +48,21 @@ def stray_environment_files(root: Path) -> tuple[Path, ...]:
     if not environments.is_dir():
         return ()
     return tuple(sorted(p for p in environments.iterdir() if p.is_file() and is_spec_file(p.name)))
+
+
+def yaml_files(paths: Iterable[Path]) -> list[Path]:
+    """Each path that is a file, and every spec file below each directory (environments
+    included), in the order given and without repeats. SpecError for a path that does not
+    exist."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            found.update(dict.fromkeys(spec_files(path)))
+        elif path.is_file():
+            found[path] = None
+        else:
+            raise SpecError(
+                f"{path} does not exist",
+                hint="pass spec files, or directories that hold them",
+            )
+    return list(found)

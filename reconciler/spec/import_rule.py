@@ -26,7 +26,11 @@ class Backfill(BaseModel):
 
 class ImportRule(BaseModel):
     """One import rule. `fields` maps Baton keys to a field path or a template;
-    `custom_fields` does the same for Baton custom fields, by title."""
+    `custom_fields` does the same for Baton custom fields, by title.
+
+    `locations` says where parts were written: `object`, and `fields.KEY` for the source of
+    each Baton key (`fields.title`, `fields.custom.Region`).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -39,6 +43,11 @@ class ImportRule(BaseModel):
     backfill: Backfill = Backfill()
     fields: Mapping[str, str] = {}
     custom_fields: Mapping[str, str] = {}
+    locations: Mapping[str, Location] = {}
+
+    def located(self, part: str) -> Location:
+        """Where `part` (a key of `locations`) was written; the rule's name when unknown."""
+        return self.locations.get(part, self.location)
 
     def field_paths(self) -> frozenset[str]:
         """Every field path the rule reads: its criteria, its `fields` paths and the

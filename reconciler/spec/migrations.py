@@ -61,6 +61,26 @@ class MigrationRegistry:
         return doc
 
 
+def rename_key(mapping: MutableMapping[str, Any], old: str, new: str) -> None:
+    """Rename key `old` to `new` in place, for migration steps: the key keeps its position
+    and, in a round-trip loaded document (as `migrate` rewrites), its comments."""
+    if old not in mapping:
+        return
+    position = list(mapping).index(old)
+    comments = getattr(mapping, "ca", None)
+    comment = comments.items.get(old) if comments is not None else None
+    value = mapping.pop(old)
+    insert = getattr(mapping, "insert", None)
+    if insert is not None:
+        insert(position, new, value)
+    else:
+        after = [(key, mapping.pop(key)) for key in list(mapping)[position:]]
+        mapping[new] = value
+        mapping.update(after)
+    if comment is not None and comments is not None:
+        comments.items[new] = comment
+
+
 REGISTRY = MigrationRegistry()
 
 

@@ -16,7 +16,7 @@ from reconciler.spec.conditions import (
     Operator,
     ScalarValue,
 )
-from reconciler.spec.diagnostics import DiagnosticLog
+from reconciler.spec.diagnostics import DiagnosticLog, Location
 from reconciler.spec.sections import Section, wrong_type
 from reconciler.spec.values import check_field_path
 from reconciler.spec.yamltree import YEntry, YMap, YNode, YScalar, YSeq
@@ -124,10 +124,25 @@ def _criterion(node: YMap, what: str, log: DiagnosticLog) -> Criterion | None:
             hint="write one criterion per operator inside all:",
         )
     op: Operator = operators[0]
-    value = _operand(op, node.entries[op].value, f"{what}.{op}", log)
+    operand = node.entries[op].value
+    value = _operand(op, operand, f"{what}.{op}", log)
     if field is None or log.error_count() > errors:
         return None
-    return Criterion(field=field.strip(), op=op, value=value, location=node.loc)
+    return Criterion(
+        field=field.strip(),
+        op=op,
+        value=value,
+        location=node.loc,
+        field_location=section.value_loc("field"),
+        value_locations=_operand_locations(operand),
+    )
+
+
+def _operand_locations(node: YNode) -> tuple[Location, ...]:
+    """Where each operand value is written: every item of a list, or the one value."""
+    if isinstance(node, YSeq):
+        return tuple(item.loc for item in node.items)
+    return (node.loc,)
 
 
 def _operand(op: Operator, node: YNode, what: str, log: DiagnosticLog) -> CriterionValue:

@@ -25,7 +25,7 @@ from reconciler.spec.yamltree import YMap, YNode, YScalar
 
 SPEC_KEYS: Final = ("object", "when", "projectLead", "template", "backfill", "fields")
 BACKFILL_MODES: Final = ("none", "all")
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _OPPORTUNITY_NEEDS: Final = ("Type", "StageName")
 
 
@@ -49,7 +49,7 @@ def parse_import_rule(doc: Document, log: DiagnosticLog) -> ImportRule | None:
     lead = _project_lead(spec)
     template = spec.text("template")
     backfill = _backfill(spec)
-    fields, custom = _fields(spec)
+    fields, custom, locations = _fields(spec)
     if log.error_count() > errors or obj is None or when is None or backfill is None:
         return None
     return build_model(
@@ -66,6 +66,7 @@ def parse_import_rule(doc: Document, log: DiagnosticLog) -> ImportRule | None:
             backfill=backfill,
             fields=fields,
             custom_fields=custom,
+            locations={"object": spec.value_loc("object"), **locations},
         ),
     )
 
@@ -103,7 +104,7 @@ def _check_opportunity(criteria: tuple[Criterion, ...], spec: Section) -> None:
 
 def _project_lead(spec: Section) -> str | None:
     lead = spec.text("projectLead", hint="a Baton user's email address")
-    if lead is None or _EMAIL.match(lead.strip()):
+    if lead is None or EMAIL.match(lead.strip()):
         return lead.strip() if lead else None
     spec.log.error(
         "bad-email",
@@ -208,24 +209,27 @@ def _record_id(node: YNode, what: str, log: DiagnosticLog) -> str | None:
     return record_id
 
 
-def _fields(spec: Section) -> tuple[dict[str, str], dict[str, str]]:
+def _fields(spec: Section) -> tuple[dict[str, str], dict[str, str], dict[str, Location]]:
     """`fields`: Baton key to source, with custom fields (under `custom:` or written as
-    `custom.NAME`) gathered apart, by title."""
+    `custom.NAME`) gathered apart, by title; and where each source is written, by
+    `fields.KEY` (`fields.custom.TITLE` for a custom field)."""
     node = spec.mapping("fields")
     fields: dict[str, str] = {}
     custom: dict[str, str] = {}
+    locations: dict[str, Location] = {}
     for key, entry in node.entries.items() if node is not None else ():
         what = f"spec.fields.{key}"
         if key == "custom":
-            _custom_fields(entry.value, spec.log, custom)
+            _custom_fields(entry.value, spec.log, custom, locations)
         elif key.startswith(CUSTOM_PREFIX):
             title = key[len(CUSTOM_PREFIX) :]
-            _add_custom(title, entry.value, what, entry.key_loc, spec.log, custom)
+            _add_custom(title, entry.value, what, entry.key_loc, spec.log, custom, locations)
         elif _importable(key, entry.key_loc, spec.log):
             source = read_source(entry.value, what, spec.log)
             if source is not None:
                 fields[key] = source
-    return fields, custom
+                locations[f"fields.{key}"] = entry.value.loc
+    return fields, custom, locations
 
 
 def _importable(key: str, at: Location, log: DiagnosticLog) -> bool:
@@ -250,7 +254,9 @@ def _importable(key: str, at: Location, log: DiagnosticLog) -> bool:
     return True
 
 
-def _custom_fields(node: YNode, log: DiagnosticLog, custom: dict[str, str]) -> None:
+def _custom_fields(
+    node: YNode, log: DiagnosticLog, custom: dict[str, str], locations: dict[str, Location]
+) -> None:
     if not isinstance(node, YMap):
         wrong_type(
             log,
@@ -261,15 +267,19 @@ def _custom_fields(node: YNode, log: DiagnosticLog, custom: dict[str, str]) -> N
         )
         return
     for title, entry in node.entries.items():
-        _add_custom(title, entry.value, f"spec.fields.custom.{title}", entry.key_loc, log, custom)
+        what = f"spec.fields.custom.{title}"
+        _add_custom(title, entry.value, what, entry.key_loc, log, custom, locations)
 
 
 def _add_custom(
-    title: str, node: YNode, what: str, key_loc: object, log: DiagnosticLog, custom: dict[str, str]
+    title: str,
+    node: YNode,
+    what: str,
+    key_loc: Location,
+    log: DiagnosticLog,
+    custom: dict[str, str],
+    locations: dict[str, Location],
 ) -> None:
-    from reconciler.spec.diagnostics import Location
-
-    assert isinstance(key_loc, Location)
     if not title.strip():
         log.error(
             "empty-value",
@@ -289,3 +299,4 @@ def _add_custom(
     source = read_source(node, what, log)
     if source is not None:
         custom[title.strip()] = source
+        locations[f"fields.{CUSTOM_PREFIX}{title.strip()}"] = node.loc

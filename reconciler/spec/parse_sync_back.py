@@ -12,7 +12,7 @@ from reconciler.spec.durations import parse_duration
 from reconciler.spec.sections import Section, build_model, wrong_type
 from reconciler.spec.sync_back import DEFAULT_EVERY, SyncBack, Target
 from reconciler.spec.values import FIELD_NAME
-from reconciler.spec.yamltree import YNode, YScalar
+from reconciler.spec.yamltree import YMap, YNode, YScalar, YSeq
 
 SPEC_KEYS: Final = (
     "rule",
@@ -42,6 +42,7 @@ def parse_sync_back(doc: Document, log: DiagnosticLog) -> SyncBack | None:
     tracked = _track_history(spec, fields)
     every = _every(spec)
     policy = spec.choice("onConflict", CONFLICT_POLICIES) or "overwrite"
+    locations = _locations(spec)
     if log.error_count() > errors or rule is None or target is None:
         return None
     return build_model(
@@ -58,8 +59,31 @@ def parse_sync_back(doc: Document, log: DiagnosticLog) -> SyncBack | None:
             track_history=tracked,
             every=every,
             on_conflict=cast(ConflictPolicy, policy),
+            locations=locations,
         ),
     )
+
+
+def _locations(spec: Section) -> dict[str, Location]:
+    """Where the parts a check against the org may report on are written."""
+    locations: dict[str, Location] = {}
+    target = spec.value("target")
+    if isinstance(target, YMap):
+        for key in TARGET_KEYS:
+            entry = target.entries.get(key)
+            if entry is not None:
+                locations[f"target.{key}"] = entry.value.loc
+    fields = spec.value("fields")
+    if isinstance(fields, YMap):
+        for name, entry in fields.entries.items():
+            locations[f"fields.{name}"] = entry.key_loc
+    tracked = spec.value("trackHistory")
+    if tracked is not None:
+        locations["trackHistory"] = spec.key_loc("trackHistory")
+    for item in tracked.items if isinstance(tracked, YSeq) else ():
+        if isinstance(item, YScalar) and isinstance(item.value, str):
+            locations.setdefault(f"trackHistory.{item.value.strip()}", item.loc)
+    return locations
 
 
 def _field_name(node: YNode | None, what: str, log: DiagnosticLog) -> str | None:

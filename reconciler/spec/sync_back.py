@@ -26,7 +26,12 @@ class Target(BaseModel):
 
 class SyncBack(BaseModel):
     """Writes the projects of rule `rule` into `target`. `fields` maps a Salesforce field
-    name to a Baton key (`status`, `custom.Region`)."""
+    name to a Baton key (`status`, `custom.Region`).
+
+    `locations` says where parts were written: `target.object` and `target.via` (values),
+    `fields.NAME` (each Salesforce field's key), `trackHistory` (the key) and
+    `trackHistory.NAME` (each listed field).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -39,6 +44,11 @@ class SyncBack(BaseModel):
     track_history: tuple[str, ...] = ()
     every: timedelta = DEFAULT_EVERY
     on_conflict: Literal["overwrite", "skip", "fail"] = "overwrite"
+    locations: Mapping[str, Location] = {}
+
+    def located(self, part: str) -> Location:
+        """Where `part` (a key of `locations`) was written; the SyncBack's name when unknown."""
+        return self.locations.get(part, self.location)
 
     def link_field(self) -> str | None:
         """The Salesforce field filled from projectId, which links a record to its project.

@@ -60,7 +60,11 @@ def kind_of(node: YNode) -> str:
         return "a mapping"
     if isinstance(node, YSeq):
         return "a list"
-    value = node.value
+    return scalar_kind(node.value)
+
+
+def scalar_kind(value: Scalar) -> str:
+    """How a scalar reads in a message: "null", "the number 5", "the text 'x'", ..."""
     if value is None:
         return "null"
     if isinstance(value, bool):

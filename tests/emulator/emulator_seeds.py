@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+# Recorded describe payloads of real orgs, shared by every part of the project.
+FIXTURES = Path("/work/shared/fixtures/salesforce/describe")
 
 ACME = "001000000000001AAA"
 GLOBEX = "001000000000002AAA"

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from emulator_seeds import FIXTURES
 from simple_salesforce.exceptions import (
     SalesforceExpiredSession,
     SalesforceResourceNotFound,
 )
 
-from reconciler.emulator.describe import FIELD_TEMPLATE
+from reconciler.emulator.describe import DEFAULT_SCHEMA_DIR, FIELD_TEMPLATE, is_object_describe
 
 BUILTINS = {
     "User",
@@ -32,7 +33,17 @@ def recorded(make_shared_emulator: Callable[..., Any], describe_dir: Path) -> An
     return make_shared_emulator(schema_dir=describe_dir)
 
 
-@pytest.mark.parametrize("name", ["Account", "Contact", "Opportunity"])
+def _object_describes() -> list[str]:
+    """Name every object describe among the recorded payloads (Global.json is not one)."""
+    directory = FIXTURES if FIXTURES.is_dir() else DEFAULT_SCHEMA_DIR
+    return sorted(
+        path.stem
+        for path in directory.glob("*.json")
+        if is_object_describe(json.loads(path.read_text()))
+    )
+
+
+@pytest.mark.parametrize("name", _object_describes())
 def test_every_recorded_describe_comes_back_as_loaded(
     recorded: Any, describe_dir: Path, name: str
 ) -> None:

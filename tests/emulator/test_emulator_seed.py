@@ -3,6 +3,7 @@ leaves no storage behind. These run the builder the server runs, in this process
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from emulator_seeds import STANDARD_SEED
 from ruamel.yaml import YAML
 
 from reconciler.emulator import EmulatorError
+from reconciler.emulator.describe import DEFAULT_SCHEMA_DIR
 from reconciler.emulator.org import build_database
 
 
@@ -23,6 +25,13 @@ def _build(tmp_path: Path, seed: dict[str, Any] | str) -> None:
             YAML(typ="safe", pure=True).dump(seed, handle)
     _, store = build_database(tmp_path / "emulator.db", None, path)
     store.close()
+
+
+# Twenty-one fields of the packaged Account describe: one more than an object can track.
+TWENTY_ONE = [
+    field["name"]
+    for field in json.loads((DEFAULT_SCHEMA_DIR / "Account.json").read_text())["fields"][:21]
+]
 
 
 def _opportunity(**fields: Any) -> dict[str, Any]:
@@ -174,6 +183,54 @@ BAD_SEEDS = [
         "baton.projects[0].deadline_datetime",
         "Datetime has wrong format",
         id="bad baton datetime",
+    ),
+    pytest.param(
+        {"oauth": {"clients": [{"clientId": "app", "certificate": "not a certificate"}]}},
+        "oauth.clients[0].certificate",
+        "-----BEGIN CERTIFICATE-----",
+        id="bad certificate",
+    ),
+    pytest.param(
+        {"oauth": {"clients": [{"clientSecret": "s3cret"}]}},
+        "oauth.clients[0].clientId",
+        "non-empty text",
+        id="client without id",
+    ),
+    pytest.param(
+        {"userPermissions": {"PushTopic": {"write": False}}},
+        "userPermissions.PushTopic",
+        "use create, read, edit, delete",
+        id="unknown right",
+    ),
+    pytest.param(
+        {"userPermissions": {"Widget__c": {"create": False}}},
+        "userPermissions.Widget__c",
+        "fix the name",
+        id="rights on unknown object",
+    ),
+    pytest.param(
+        {"historyTracked": {"Opportunity": ["Colour__c"]}},
+        "historyTracked.Opportunity",
+        "has no field Colour__c",
+        id="tracking unknown field",
+    ),
+    pytest.param(
+        {"historyTracked": {"Account": TWENTY_ONE}},
+        "historyTracked.Account",
+        "track up to 20 fields",
+        id="tracking too many",
+    ),
+    pytest.param(
+        {"validationRules": [{"object": "Opportunity", "field": "Name"}]},
+        "validationRules[0]",
+        "exactly object, field, rejectValue, message",
+        id="incomplete rule",
+    ),
+    pytest.param(
+        {"installedPackages": [{"namespace": "baton"}]},
+        "installedPackages[0].name",
+        "non-empty text",
+        id="package without name",
     ),
 ]
 

@@ -1,0 +1,242 @@
+"""CEL for policies: compiling expressions, evaluating them over plain data, and the few
+functions the policy language adds.
+
+cel-python's interpreted runner is used: it is the reference implementation (its compiled
+runner prints to the terminal and differs on `has()`). Its failures are turned into an
+`ExpressionError` with a short message, never a traceback or a dump of the activation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, Final
+
+import celpy
+import lark
+from celpy import celtypes
+from celpy.adapter import CELJSONEncoder
+from celpy.celparser import CELParseError
+from celpy.evaluation import CELEvalError
+
+from reconciler.policy.errors import ExpressionError
+
+_TYPE_NAMES: Final = {
+    "IntType": "int",
+    "UintType": "uint",
+    "DoubleType": "double",
+    "float": "double",
+    "int": "int",
+    "StringType": "string",
+    "str": "string",
+    "BoolType": "bool",
+    "bool": "bool",
+    "ListType": "list",
+    "MapType": "map",
+    "NoneType": "null",
+}
+_OVERLOAD: Final = re.compile(r"found no matching overload for Token\('RULE', '(\w+)'\)")
+_CLASS: Final = re.compile(r"<class '(?:[\w.]*\.)?(\w+)'>")
+_MAX_MESSAGE: Final = 240
+
+
+@cache
+def _environment() -> celpy.Environment:
+    # Known limit: cel-python's interpreted CEL takes about a millisecond per item, so a rule
+    # that visits every change of a 10,000-change plan takes seconds; writtenFields(plan) and
+    # changesWhere(...) keep the default rules fast. Its `x != null` fails for a map, so
+    # rules test `type(x) == map`.
+    return celpy.Environment()
+
+
+@cache
+def compile_expression(text: str) -> celpy.Runner:
+    """The runnable form of one expression; ExpressionError with its position when the
+    text is not valid CEL."""
+    environment = _environment()
+    try:
+        tree = environment.compile(text)
+    except CELParseError as exc:
+        raise ExpressionError(_syntax_message(text, exc), exc.line, exc.column) from None
+    except RecursionError:
+        raise ExpressionError("the expression nests too deeply to read", 1, 1) from None
+    return environment.program(tree, functions=dict(FUNCTIONS))
+
+
+def _syntax_message(text: str, exc: CELParseError) -> str:
+    lines = text.splitlines() or [""]
+    line = lines[exc.line - 1] if exc.line and exc.line <= len(lines) else ""
+    rest = line[exc.column - 1 :].strip() if exc.column else ""
+    if not rest:
+        return "the expression ends where more is needed"
+    return f"cannot read on from '{rest[:20]}'" + (
+        f" (column {exc.column})" if len(lines) == 1 else ""
+    )
+
+
+def identifiers(text: str) -> frozenset[str]:
+    """The names an expression refers to (variables and bound macro variables alike)."""
+    tree = _environment().compile(text)
+    return frozenset(
+        str(token)
+        for node in tree.find_data("ident")
+        for token in node.children
+        if isinstance(token, lark.Token)
+    )
+
+
+def evaluate(runner: celpy.Runner, variables: Mapping[str, Any]) -> Any:
+    """The value of a compiled expression for CEL-typed `variables`, as plain Python data."""
+    return to_plain(evaluate_cel(runner, variables))
+
+
+def evaluate_cel(runner: celpy.Runner, variables: Mapping[str, Any]) -> Any:
+    """The value of a compiled expression for CEL-typed `variables`, as a CEL value."""
+    try:
+        result = runner.evaluate(dict(variables))
+    except CELEvalError as exc:
+        raise ExpressionError(describe_failure(exc)) from None
+    except RecursionError:
+        raise ExpressionError("the expression recursed too deeply") from None
+    except Exception as exc:  # cel-python raises plain TypeErrors and ValueErrors too
+        raise ExpressionError(_shorten(f"{type(exc).__name__}: {exc}")) from None
+    if isinstance(result, CELEvalError):
+        raise ExpressionError(describe_failure(result))
+    return result
+
+
+def to_cel(value: Any) -> Any:
+    """Plain JSON-like data as CEL values. Equal scalars share one CEL value: a plan repeats
+    the same keys and values thousands of times, and making each CEL number is slow."""
+    return _to_cel(value, {})
+
+
+def _to_cel(value: Any, memo: dict[tuple[type, Any], Any]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return celtypes.BoolType(value)
+    if isinstance(value, int | float | str):
+        key = (type(value), value)
+        made = memo.get(key)
+        if made is None:
+            made = memo[key] = _scalar(value)
+        return made
+    if isinstance(value, Mapping):
+        return celtypes.MapType({_to_cel(k, memo): _to_cel(v, memo) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return celtypes.ListType([_to_cel(item, memo) for item in value])
+    return celtypes.StringType(str(value))
+
+
+def _scalar(value: int | float | str) -> Any:
+    if isinstance(value, int):
+        try:
+            return celtypes.IntType(value)
+        except ValueError:  # beyond CEL's 64 bits
+            return celtypes.DoubleType(float(value))
+    if isinstance(value, float):
+        return celtypes.DoubleType(value)
+    return celtypes.StringType(value)
+
+
+def to_plain(value: Any) -> Any:
+    """CEL values back as plain Python data (bool, int, float, str, None, list, dict)."""
+    if isinstance(value, celtypes.BoolType | bool):
+        return bool(value)
+    if isinstance(value, celtypes.MapType | dict):
+        return {to_plain(key): to_plain(item) for key, item in value.items()}
+    if isinstance(value, celtypes.ListType | list | tuple):
+        return [to_plain(item) for item in value]
+    if isinstance(value, celtypes.StringType | str):
+        return str(value)
+    if isinstance(value, celtypes.DoubleType | float):
+        return float(value)
+    if isinstance(value, celtypes.IntType | celtypes.UintType | int):
+        return int(value)
+    if value is None:
+        return None
+    return CELJSONEncoder.to_python(value)
+
+
+def describe_failure(error: CELEvalError) -> str:
+    """A one-line reason for an evaluation error, free of cel-python's internals."""
+    raw = str(error.args[0]) if error.args else "evaluation failed"
+    if raw == "evaluation error" and len(error.args) > 2 and error.args[2]:
+        raw = str(error.args[2][0])
+    raw = raw.split(" (in activation", 1)[0]
+    overload = _OVERLOAD.search(raw)
+    if overload is not None:
+        operator = overload.group(1).split("_")[-1]
+        kinds = [_TYPE_NAMES.get(name, name) for name in _CLASS.findall(raw)]
+        raw = f"'{operator}' does not apply to {' and '.join(kinds) or 'these values'}"
+        if "int" in kinds and "double" in kinds:
+            raw += "; convert with double(...) or int(...)"
+    elif raw.startswith("no such member"):
+        raw += "; test an optional key with has(...)"
+    return _shorten(raw)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
+
+
+def written_fields(plan: Any) -> Any:
+    """`writtenFields(plan)`: each Salesforce field a plan writes values into or creates,
+    once per rule, as `{field: "Object.Field", rule, address, changes}`.
+
+    Visiting every change in CEL is slow on large plans; this does it in Python, so a rule
+    about fields looks at a handful of entries instead of every record.
+    """
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    changes = _get(plan, "changes")
+    for change in changes if isinstance(changes, list) else []:
+        for field in _fields_of(change):
+            rule = str(_get(change, "rule") or "")
+            entry = found.setdefault(
+                (field, rule),
+                {"field": field, "address": str(_get(change, "address") or ""), "changes": 0},
+            )
+            if rule:
+                entry["rule"] = rule
+            entry["changes"] += 1
+    return to_cel([found[key] for key in sorted(found)])
+
+
+def _fields_of(change: Any) -> list[str]:
+    resource = _get(change, "resource")
+    record = _get(change, "record")
+    if resource == "salesforce.record" and isinstance(record, Mapping):
+        object_name = str(_get(record, "object") or "")
+        return [f"{object_name}.{name}" for name in sorted(_get(change, "fields") or {})]
+    field = _get(change, "field")
+    if resource == "salesforce.customField" and field:
+        return [str(field)]
+    return []
+
+
+def _get(mapping: Any, key: str) -> Any:
+    """`mapping[key]`, or None when it is absent or `mapping` is not a map. (cel-python's
+    maps raise KeyError from `get`.)"""
+    if isinstance(mapping, Mapping) and key in mapping:
+        return mapping[key]
+    return None
+
+
+def changes_where(plan: Any, key: Any, value: Any) -> Any:
+    """`changesWhere(plan, "action", "delete")`: the plan's changes whose `key` equals
+    `value`, picked in Python so that a rule about a few changes does not visit them all."""
+    changes = _get(plan, "changes")
+    if not isinstance(changes, list):
+        return to_cel([])
+    wanted = to_plain(value)
+    picked = [c for c in changes if to_plain(_get(c, str(key))) == wanted]
+    return celtypes.ListType(picked)
+
+
+FUNCTIONS: Final[Mapping[str, Any]] = {
+    "writtenFields": written_fields,
+    "changesWhere": changes_where,
+}

@@ -9,7 +9,7 @@ which the record's sync-back fields are derived in the same apply.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,11 +68,22 @@ def create_imported(
     values: Mapping[str, Any],
     link_field_id: int,
     timezone: str,
+    on_created: Callable[[int], None] = lambda _project_id: None,
+    existing: Mapping[str, Any] | None = None,
 ) -> Imported:
-    """Create one project as a plan's `baton.project` change describes it."""
-    template_id = _template(workspace, values.get("template"))
-    project = writes.create_project(client, values, timezone, template_id)
+    """Create one project as a plan's `baton.project` change describes it.
+
+    `on_created` hears the new project's ID before anything else is sent, so a crash later
+    on can be resumed; `existing` is a project an unfinished earlier create already made,
+    which is completed instead of creating another.
+    """
+    if existing is not None:
+        project = dict(existing)
+    else:
+        template_id = _template(workspace, values.get("template"))
+        project = writes.create_project(client, values, timezone, template_id)
     project_id = int(project["id"])
+    on_created(project_id)
     writes.set_link(client, link_field_id, project_id, str(values["link"]))
     imported = Imported(ProjectData(project))
     leads = (

@@ -240,6 +240,14 @@ class Journal:
         ).fetchall()
         return {(r[0], r[1]): json.loads(r[2]) for r in rows}
 
+    def all_written(self, target: str) -> dict[tuple[str, str, str], Any]:
+        """The value this tool last wrote into each (object, record, field) of an org."""
+        rows = self._db.execute(
+            "SELECT object, record_id, field, value FROM written_values WHERE target = ?",
+            (target,),
+        ).fetchall()
+        return {(r[0], r[1], r[2]): json.loads(r[3]) for r in rows}
+
     def mark_crashed(self) -> int:
         """Mark applies still 'running' whose process is gone on this host as crashed."""
         host = socket.gethostname()

@@ -9,11 +9,15 @@ applied; failures are collected.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 from reconciler.apply.imports import WorkspaceNames, create_imported
+from reconciler.apply.journal import Journal
+from reconciler.apply.recovery import recovered_project
 from reconciler.apply.schema import apply_schema
 from reconciler.baton import writes
 from reconciler.baton.client import BatonClient
@@ -26,6 +30,7 @@ from reconciler.plan.model import Change, Plan, is_known_after_apply
 from reconciler.plan.planner import same_value
 from reconciler.plan.schema import SCHEMA_RESOURCES
 from reconciler.salesforce.client import SalesforceClient
+from reconciler.salesforce.errors import TRANSIENT_CODES
 from reconciler.spec import Spec
 
 log = logging.getLogger(__name__)
@@ -66,6 +71,19 @@ class ApplyReport:
         }
 
 
+@dataclass(frozen=True)
+class Recorder:
+    """Where an apply journals its changes: the journal, this apply's ID, and its target."""
+
+    journal: Journal
+    apply_id: str
+    target: str
+
+
+class BudgetSpent(BatonSfError):
+    """The apply reached its --max-api-calls allowance."""
+
+
 @dataclass
 class _Run:
     spec: Spec
@@ -76,10 +94,41 @@ class _Run:
     link_field_id: int | None = None
     created: dict[str, ProjectData] = field(default_factory=dict)
     names: WorkspaceNames | None = None
+    recorder: Recorder | None = None
+    should_stop: Callable[[], bool] = lambda: False
+    max_api_calls: int | None = None
+    _projects: list[dict[str, Any]] | None = None
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
         self.on_progress(outcome)
+        if self.recorder is not None and outcome.status != "skipped":
+            self.recorder.journal.finish_change(
+                self.recorder.apply_id,
+                outcome.address,
+                outcome.status,
+                error_code=outcome.code if outcome.status == "failed" else None,
+                error_message=outcome.message if outcome.status == "failed" else None,
+            )
+
+    def start(self, address: str) -> None:
+        """Journal a change before it is sent; refuse it when the run must stop."""
+        if self.should_stop():
+            raise BudgetSpent("the apply was asked to stop before this change", hint="run again")
+        spent = self.sf.calls + self.baton.calls
+        if self.max_api_calls is not None and spent >= self.max_api_calls:
+            raise BudgetSpent(
+                f"--max-api-calls {self.max_api_calls} is spent ({spent} calls made)",
+                hint="raise --max-api-calls or apply again to continue",
+            )
+        if self.recorder is not None:
+            self.recorder.journal.start_change(self.recorder.apply_id, address)
+
+    def projects(self) -> list[dict[str, Any]]:
+        """Every Baton project, read once, for recovering unfinished creates."""
+        if self._projects is None:
+            self._projects = list(self.baton.list("projects"))
+        return self._projects
 
 
 def apply_plan(
@@ -89,9 +138,28 @@ def apply_plan(
     baton: BatonClient,
     on_progress: Callable[[Outcome], None] = lambda _outcome: None,
     prune: bool = False,
+    recorder: Recorder | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    max_api_calls: int | None = None,
 ) -> ApplyReport:
-    """Carry out every change of `plan`, stage by stage; `prune` allows deletes."""
-    run = _Run(spec, sf, baton, ApplyReport(), on_progress, names=WorkspaceNames(baton))
+    """Carry out every change of `plan`, stage by stage; `prune` allows deletes.
+
+    With a `recorder`, each change is journaled as it starts and ends, creates left
+    unfinished by a crashed apply are completed instead of repeated, and written values
+    are remembered. `should_stop` and `max_api_calls` end the apply between changes; what
+    was not attempted is reported as skipped.
+    """
+    run = _Run(
+        spec,
+        sf,
+        baton,
+        ApplyReport(),
+        on_progress,
+        names=WorkspaceNames(baton),
+        recorder=recorder,
+        should_stop=should_stop,
+        max_api_calls=max_api_calls,
+    )
     changes = plan.changes
     check_capabilities(changes, baton.capabilities())
     schema = [c for c in changes if c.resource in SCHEMA_RESOURCES]
@@ -104,6 +172,11 @@ def apply_plan(
 
 
 def _attempt(run: _Run, change: Change, action: Callable[[], str]) -> bool:
+    try:
+        run.start(change.address)
+    except BudgetSpent as exc:
+        run.record(Outcome(change.address, "skipped", str(exc), code="NOT_ATTEMPTED"))
+        return False
     try:
         message = action()
     except BatonSfError as exc:
@@ -142,7 +215,15 @@ def _stage_creates(run: _Run, changes: list[Change]) -> None:
             assert run.names is not None
             timezone = run.spec.connection.timezone
             values = change.after or {}
-            made = create_imported(run.baton, run.names, values, _link_field(run), timezone)
+            made = create_imported(
+                run.baton,
+                run.names,
+                values,
+                _link_field(run),
+                timezone,
+                on_created=partial(_note, run, change.address),
+                existing=_unfinished(run, change),
+            )
             run.created[change.address] = made.data
             if made.problems:
                 raise BatonSfError(
@@ -152,6 +233,30 @@ def _stage_creates(run: _Run, changes: list[Change]) -> None:
             return f"created project {made.data.id}"
 
         _attempt(run, change, create)
+
+
+def _note(run: _Run, address: str, project_id: int) -> None:
+    if run.recorder is not None:
+        recorder = run.recorder
+        recorder.journal.note_result(recorder.apply_id, address, {"projectId": project_id})
+
+
+def _unfinished(run: _Run, change: Change) -> dict[str, Any] | None:
+    """A project an earlier, crashed apply already made for this change, if any."""
+    if run.recorder is None:
+        return None
+    pending = [
+        p
+        for p in run.recorder.journal.pending(change.address)
+        if p.address == change.address and p.apply_id != run.recorder.apply_id
+    ]
+    if not pending:
+        return None
+    title = str((change.after or {}).get("title", ""))
+    found = recovered_project(pending, title, run.projects(), linked=set())
+    for item in pending:
+        run.recorder.journal.settle(item.address, "recovered")
+    return dict(found) if found is not None else None
 
 
 def _stage_links(run: _Run, changes: list[Change]) -> None:
@@ -181,19 +286,31 @@ def _stage_writes(run: _Run, changes: list[Change]) -> None:
         _write_batch(run, object_name, items)
 
 
+_RECORD_ROUNDS = 5
+
+
 def _write_batch(run: _Run, object_name: str, items: list[tuple[Change, dict[str, Any]]]) -> None:
-    records = [{"id": change.record.id, **values} for change, values in items if change.record]
-    try:
-        result = run.sf.update(object_name, records)
-    except BatonSfError as exc:
-        for change, values in items:
-            run.record(Outcome(change.address, "failed", str(exc), fields=tuple(values)))
-        return
-    errors = {error.record_id: error for error in result.errors}
+    started: list[tuple[Change, dict[str, Any]]] = []
     for change, values in items:
+        try:
+            run.start(change.address)
+        except BudgetSpent as exc:
+            run.record(Outcome(change.address, "skipped", str(exc), code="NOT_ATTEMPTED"))
+            continue
+        started.append((change, values))
+    records = [{"id": change.record.id, **values} for change, values in started if change.record]
+    try:
+        errors = _update_with_retries(run, object_name, records)
+    except BatonSfError as exc:
+        for change, values in started:
+            code = getattr(exc, "code", None)
+            run.record(Outcome(change.address, "failed", str(exc), code=code, fields=tuple(values)))
+        return
+    for change, values in started:
         assert change.record is not None
         error = errors.get(change.record.id)
         if error is None:
+            _remember(run, object_name, change.record.id, values)
             run.record(
                 Outcome(
                     change.address, "applied", f"wrote {len(values)} field(s)", fields=tuple(values)
@@ -239,3 +356,33 @@ def _custom_type(data: ProjectData, key: str) -> str | None:
         return None
     found = data.custom_value(key[len(CUSTOM_PREFIX) :])
     return found.type if found is not None else None
+
+
+def _update_with_retries(
+    run: _Run, object_name: str, records: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Write records; those refused for a transient reason are sent again, a few rounds."""
+    errors: dict[str, Any] = {}
+    pending = records
+    for round_number in range(1, _RECORD_ROUNDS + 1):
+        result = run.sf.update(object_name, pending)
+        errors.update({error.record_id: error for error in result.errors})
+        retry = {e.record_id for e in result.errors if e.code in TRANSIENT_CODES}
+        for record_id in result.written:
+            errors.pop(record_id, None)
+        if not retry or round_number == _RECORD_ROUNDS:
+            break
+        pending = [record for record in pending if record["id"] in retry]
+        time.sleep(min(0.25 * 2**round_number, 5.0))
+        log.info(
+            "retrying %d %s record(s) refused for a transient reason", len(pending), object_name
+        )
+    return errors
+
+
+def _remember(run: _Run, object_name: str, record_id: str, values: dict[str, Any]) -> None:
+    if run.recorder is not None:
+        recorder = run.recorder
+        recorder.journal.remember_written(
+            recorder.apply_id, recorder.target, object_name, record_id, values
+        )

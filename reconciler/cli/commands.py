@@ -8,9 +8,11 @@ from pathlib import Path
 
 import typer
 
-from reconciler.apply.runner import ApplyReport, Outcome, apply_plan
+from reconciler.apply.guard import ApplyOptions, guarded_apply, written_values
+from reconciler.apply.runner import ApplyReport, Outcome
 from reconciler.cli import console, review
 from reconciler.cli.annotations import FormatOption, diagnostic_annotation
+from reconciler.cli.progress import progress_bar
 from reconciler.errors import PlanError
 from reconciler.plan.file import load_plan, save_plan
 from reconciler.plan.markdown import render_markdown
@@ -63,6 +65,8 @@ def plan(
         console.out.print(f"Saved the plan to {out}; apply it with: baton-sf apply {out}")
     if report is not None and report.denied:
         raise typer.Exit(1)
+    if any(d.severity == "error" for d in the_plan.diagnostics):
+        raise typer.Exit(1)
     if detailed_exitcode and the_plan.has_changes:
         raise typer.Exit(2)
 
@@ -72,7 +76,7 @@ def _planned(
 ) -> tuple[tuple[Spec, Clients], Plan, PolicyReport | None]:
     """Plan, then judge the plan; with --format github a spec error is also annotated."""
     try:
-        spec, clients, the_plan = plan_spec(spec_dir, env)
+        spec, clients, the_plan = plan_spec(spec_dir, env, last_written=written_values)
     except SpecInvalid as exc:
         if github:
             for diagnostic in exc.diagnostics:
@@ -91,6 +95,15 @@ def apply(
     as_json: bool = JsonOption,
     prune: bool = typer.Option(False, "--prune", help="Also delete PushTopics of removed rules."),
     policies: Path | None = review.PoliciesOption,
+    lock_timeout: float = typer.Option(
+        0.0, "--lock-timeout", min=0.0, help="Seconds to wait for another apply's lock."
+    ),
+    max_api_calls: int | None = typer.Option(
+        None, "--max-api-calls", min=1, help="Stop before making more API calls than this."
+    ),
+    no_progress: bool = typer.Option(
+        False, "--no-progress", help="No progress bar, even on a terminal."
+    ),
 ) -> None:
     """Apply a saved plan, or plan a spec directory and apply it after confirmation."""
     if target.is_file():
@@ -117,13 +130,22 @@ def apply(
         if not auto_approve:
             _confirm()
 
-    def progress(outcome: Outcome) -> None:
-        if not as_json:
-            _print_outcome(outcome)
-
-    report = apply_plan(
-        the_plan, spec, clients.salesforce, clients.baton, on_progress=progress, prune=prune
+    options = ApplyOptions(
+        saved=target.is_file(),
+        prune=prune,
+        lock_timeout=lock_timeout,
+        max_api_calls=max_api_calls,
     )
+    with progress_bar(len(the_plan.changes), enabled=not (as_json or no_progress)) as advance:
+
+        def progress(outcome: Outcome) -> None:
+            advance()
+            if not as_json:
+                _print_outcome(outcome)
+
+        report = guarded_apply(
+            the_plan, spec, clients, options, on_progress=progress, warn=console.warn
+        )
     if as_json:
         console.plain(json.dumps(report.to_json(), indent=2) + "\n")
     else:

@@ -15,6 +15,11 @@ from reconciler.salesforce.schema import SchemaState
 LINK_FIELD_TITLE = "Salesforce Link"
 
 
+def target_key(instance_url: str, organization_id: str | None) -> str:
+    """How the journal and the lock name an org: its ID, or its URL when the ID is unknown."""
+    return organization_id or instance_url
+
+
 def link_key(rule: str, record_id: str) -> str:
     """The value a project's link field holds: the rule and the record it came from."""
     return f"{rule}/{record_id}"
@@ -49,6 +54,12 @@ class Observed:
     schema: SchemaState | None = None
     baton: BatonDetail = field(default_factory=BatonDetail)
     targets: SyncTargets = field(default_factory=SyncTargets)
+    last_written: Mapping[tuple[str, str, str], Any] = field(default_factory=dict)
+
+    @property
+    def target_key(self) -> str:
+        """The org this snapshot is of, as the journal names it."""
+        return target_key(self.instance_url, self.organization_id)
 
     def describe_field(self, object_name: str, name: str) -> Mapping[str, Any] | None:
         """One field of an object's describe, or None when the org does not have it."""

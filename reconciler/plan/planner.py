@@ -187,7 +187,9 @@ def _plan_existing(
     fields = desired_fields(spec, record, project, observed, syncs, draft.diagnostics)
     if fields:
         changed = True
-        draft.writes.append(_record_write(rule, record, fields, f"project {project_id} changed"))
+        draft.writes.append(
+            _record_write(rule, record, fields, f"project {project_id} changed", project)
+        )
     if not changed:
         draft.unchanged += 1
 
@@ -206,12 +208,44 @@ def desired_fields(
     planned = sync_values(spec, observed, syncs, ref, observed.baton.project_data(project))
     if diagnostics is not None:
         diagnostics.extend(planned.diagnostics)
+    policies = {name: sync.on_conflict for sync in syncs for name in sync.fields}
     changes: dict[str, FieldChange] = {}
     for name, wanted in planned.values.items():
         before = record.data.get(name)
-        if not same_value(before, wanted.value):
-            changes[name] = FieldChange(before=before, after=wanted.value, source=wanted.key)
+        if same_value(before, wanted.value):
+            continue
+        conflict = _conflict(observed, record, name, before)
+        if conflict is not None and policies.get(name) != "overwrite":
+            if diagnostics is not None:
+                diagnostics.append(_conflict_diagnostic(record, name, conflict, policies[name]))
+            continue
+        changes[name] = FieldChange(before=before, after=wanted.value, source=wanted.key)
     return changes
+
+
+def _conflict(observed: Observed, record: ObservedRecord, name: str, before: Any) -> Any:
+    """The value this tool last wrote, when a person has changed the field since; else None."""
+    key = (record.object, record.id, name)
+    if key not in observed.last_written:
+        return None
+    last = observed.last_written[key]
+    return None if same_value(before, last) else {"lastWritten": last}
+
+
+def _conflict_diagnostic(
+    record: ObservedRecord, name: str, conflict: Any, policy: str
+) -> PlanDiagnostic:
+    last = conflict["lastWritten"]
+    action = "is left as it is" if policy == "skip" else "stops the apply (onConflict: fail)"
+    return PlanDiagnostic(
+        severity="warning" if policy == "skip" else "error",
+        code="conflict",
+        message=(
+            f"{record.object} {record.id} field {name} was changed by someone since baton-sf "
+            f"wrote {last!r}; it {action}"
+        ),
+        record=RecordRef(object=record.object, id=record.id),
+    )
 
 
 def import_values(rule: ImportRule, record: ObservedRecord) -> dict[str, Any]:
@@ -260,8 +294,15 @@ def _same_id(record_id: str, other: str) -> bool:
 
 
 def _record_write(
-    rule: ImportRule, record: ObservedRecord, fields: dict[str, FieldChange], reason: str
+    rule: ImportRule,
+    record: ObservedRecord,
+    fields: dict[str, FieldChange],
+    reason: str,
+    project: Mapping[str, Any] | None = None,
 ) -> Change:
+    observed: dict[str, Any] = {"LastModifiedDate": record.data.get("LastModifiedDate")}
+    if project is not None:
+        observed["project"] = {"id": project["id"], "modified": project.get("modified")}
     return Change(
         action="update",
         resource="salesforce.record",
@@ -270,7 +311,7 @@ def _record_write(
         record=RecordRef(object=record.object, id=record.id),
         fields=fields,
         reason=reason,
-        observed={"LastModifiedDate": record.data.get("LastModifiedDate")},
+        observed=observed,
     )
 
 

@@ -4,7 +4,7 @@ observe, plan."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +35,23 @@ def connect(spec: Spec) -> Clients:
     return Clients(salesforce=connect_salesforce(spec), baton=connect_baton(spec))
 
 
-def plan_spec(spec_dir: Path, env: str | None) -> tuple[Spec, Clients, Plan]:
-    """Load a spec, read both systems and plan the difference."""
+WrittenValues = Callable[[str], Mapping[tuple[str, str, str], Any]]
+
+
+def plan_spec(
+    spec_dir: Path, env: str | None, last_written: WrittenValues | None = None
+) -> tuple[Spec, Clients, Plan]:
+    """Load a spec, read both systems and plan the difference.
+
+    `last_written` gives, for an org, the values this tool last wrote into its fields, so
+    that a field a person changed since can be told apart (onConflict).
+    """
     spec = load_spec(spec_dir, env)
     clients = connect(spec)
     check_org(spec, clients.salesforce)
     observed = observe(spec, clients.salesforce, clients.baton)
+    if last_written is not None:
+        observed = replace(observed, last_written=last_written(observed.target_key))
     plan = make_plan(spec, observed, connection=connection_as_written(spec))
     preflight(spec, clients.salesforce, plan)
     return spec, clients, plan

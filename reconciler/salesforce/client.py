@@ -21,6 +21,7 @@ from simple_salesforce.api import Salesforce
 from simple_salesforce.util import exception_handler
 
 from reconciler import tls
+from reconciler.retry import with_retries
 from reconciler.errors import SalesforceError
 from reconciler.salesforce import bulk
 from reconciler.salesforce.auth import sign_in
@@ -272,7 +273,7 @@ class SalesforceClient:
         self.calls += 1
 
     def _call(self, what: str, fn: Any) -> Any:
-        return call(what, self.instance_url, fn)
+        return with_retries(lambda: call(what, self.instance_url, fn), what=what)
 
 
 def connect(spec: Spec) -> SalesforceClient:

@@ -48,10 +48,12 @@ def call(what: str, url: str, fn: Callable[[], T]) -> T:
             hint="point salesforce.caBundle at the CA that signed the server's certificate",
         ) from exc
     except requests.exceptions.RequestException as exc:
-        raise ConnectionFailed(
+        failure = ConnectionFailed(
             f"cannot reach Salesforce at {url} to {what}: {type(exc).__name__}",
             hint="check salesforce.instanceUrl and that the org (or the emulator) is up",
-        ) from exc
+        )
+        failure.retryable = not _refused(exc)
+        raise failure from exc
 
 
 def first_error(content: Any) -> tuple[str | None, str]:
@@ -90,3 +92,9 @@ def _hint(status: int, code: str | None) -> str | None:
     if status >= 500:
         return "a transient Salesforce failure; run again"
     return None
+
+
+def _refused(exc: requests.exceptions.RequestException) -> bool:
+    """A connection that was never made (nothing listens) is not worth retrying."""
+    text = str(exc)
+    return "Connection refused" in text or "NewConnectionError" in text

@@ -23,9 +23,10 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check reconciler tests
-	$(BIN)/ruff check reconciler tests
+	$(BIN)/ruff format --check reconciler tests bench
+	$(BIN)/ruff check reconciler tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy --strict bench
 	$(BIN)/lint-imports
 
 fmt: $(STAMP)
@@ -34,3 +35,8 @@ fmt: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .baton-sf .pytest_cache .mypy_cache .ruff_cache
+
+BENCH_SIZES ?= 1000,10000,100000
+
+bench: $(STAMP)
+	$(BIN)/python -m bench --sizes $(BENCH_SIZES)

@@ -98,11 +98,16 @@ def write_seed(seed: dict[str, Any], directory: Path, *, fmt: str = "yaml") -> P
 
 
 def _start(
-    base: Path, seed: SeedArg, schema_dir: Path | None, fmt: str, started: list[RunningEmulator]
+    base: Path,
+    seed: SeedArg,
+    schema_dir: Path | None,
+    fmt: str,
+    started: list[RunningEmulator],
+    faults: Path | None = None,
 ) -> RunningEmulator:
     seed_path = write_seed(seed, base / "seed", fmt=fmt) if isinstance(seed, dict) else seed
     state = base / "state"
-    info = up(state, seed=seed_path, schema_dir=schema_dir)
+    info = up(state, seed=seed_path, schema_dir=schema_dir, faults=faults)
     running = RunningEmulator(info, env(state))
     started.append(running)
     return running
@@ -122,9 +127,14 @@ def make_emulator(
     started: list[RunningEmulator] = []
 
     def make(
-        seed: SeedArg = None, schema_dir: Path | None = None, *, fmt: str = "yaml"
+        seed: SeedArg = None,
+        schema_dir: Path | None = None,
+        *,
+        fmt: str = "yaml",
+        faults: Path | None = None,
     ) -> RunningEmulator:
-        return _start(tmp_path_factory.mktemp("emulator"), seed, schema_dir, fmt, started)
+        base = tmp_path_factory.mktemp("emulator")
+        return _start(base, seed, schema_dir, fmt, started, faults)
 
     yield make
     _stop_all(started)

@@ -27,7 +27,6 @@ from reconciler.spec import Spec
 class ApplyOptions:
     """How an apply runs."""
 
-    saved: bool = False
     prune: bool = False
     lock_timeout: float = 0.0
     max_api_calls: int | None = None
@@ -72,8 +71,8 @@ def guarded_apply(
         warn=warn,
     )
     try:
-        if options.saved:
-            check_fresh(plan, clients.salesforce, clients.baton)
+        # Also a plan made moments ago: another apply may have finished in between.
+        check_fresh(plan, clients.salesforce, clients.baton)
         if journal.mark_crashed():
             warn("an earlier apply ended without finishing; its unfinished creates are resumed")
         apply_id = journal.begin_apply(

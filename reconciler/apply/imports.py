@@ -9,9 +9,11 @@ which the record's sync-back fields are derived in the same apply.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from reconciler.baton import directory as names
 from reconciler.baton import writes
@@ -127,11 +129,31 @@ def _add_lead(
         imported.problems.append(f"no Baton user has the email {email}, so it has no {role}")
         return None
     try:
-        member = writes.add_project_user(client, project_id, user_id, role)
+        member = _retrying(lambda: writes.add_project_user(client, project_id, user_id, role))
     except BatonSfError as error:
         imported.problems.append(f"adding its {role} failed: {error}")
         return None
     return Member(role, str(email), int(member.get("id") or 0))
+
+
+_TRIES = 4
+T = TypeVar("T")
+
+
+def _retrying(write: Callable[[], T]) -> T:
+    """Send a membership or value write again after a transient failure.
+
+    Known limit: when Baton stored the write but answered 5xx anyway, the retry adds the
+    membership or value a second time.
+    """
+    for attempt in range(1, _TRIES + 1):
+        try:
+            return write()
+        except BatonSfError as error:
+            if not error.retryable or attempt == _TRIES:
+                raise
+            time.sleep(min(0.25 * 2**attempt, 3.0))
+    raise AssertionError("unreachable")
 
 
 def _set_custom_values(
@@ -152,7 +174,9 @@ def _set_custom_values(
             imported.problems.append(f"the custom field {title!r} no longer exists")
             continue
         try:
-            stored = writes.set_custom_value(client, custom_field, project_id, value, timezone)
+            stored = _retrying(
+                partial(writes.set_custom_value, client, custom_field, project_id, value, timezone)
+            )
         except BatonSfError as error:
             imported.problems.append(f"setting {title!r} failed: {error}")
             continue

@@ -193,12 +193,17 @@ class Journal:
                 ),
             )
 
-    def pending(self, address_prefix: str = "") -> list[PendingChange]:
-        """Changes that were started and never finished, by any earlier apply."""
+    def pending(self, address: str | None = None) -> list[PendingChange]:
+        """Changes that were started and never finished: all of them, or those of one address."""
+        args: tuple[str, ...] = ()
+        if address is None:
+            query = "status = 'started'"
+        else:
+            query, args = "address = ? AND status = 'started'", (address,)
         rows = self._db.execute(
             "SELECT apply_id, address, started_at, result FROM changes "
-            "WHERE status = 'started' AND address LIKE ? ORDER BY started_at",
-            (address_prefix + "%",),
+            f"WHERE {query} ORDER BY started_at",
+            args,
         ).fetchall()
         return [PendingChange(r[0], r[1], r[2], json.loads(r[3] or "{}")) for r in rows]
 

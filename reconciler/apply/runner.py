@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
 
-from reconciler.apply.imports import WorkspaceNames, create_imported
-from reconciler.apply.journal import Journal
+from reconciler.apply.imports import Imported, WorkspaceNames, create_imported
+from reconciler.apply.journal import Journal, PendingChange, now
 from reconciler.apply.recovery import recovered_project
 from reconciler.apply.schema import apply_schema
 from reconciler.baton import writes
@@ -212,18 +212,7 @@ def _stage_creates(run: _Run, changes: list[Change]) -> None:
     for change in changes:
 
         def create(change: Change = change) -> str:
-            assert run.names is not None
-            timezone = run.spec.connection.timezone
-            values = change.after or {}
-            made = create_imported(
-                run.baton,
-                run.names,
-                values,
-                _link_field(run),
-                timezone,
-                on_created=partial(_note, run, change.address),
-                existing=_unfinished(run, change),
-            )
+            made = _create_with_retries(run, change)
             run.created[change.address] = made.data
             if made.problems:
                 raise BatonSfError(
@@ -235,10 +224,47 @@ def _stage_creates(run: _Run, changes: list[Change]) -> None:
         _attempt(run, change, create)
 
 
-def _note(run: _Run, address: str, project_id: int) -> None:
+_CREATE_TRIES = 5
+
+
+def _create_with_retries(run: _Run, change: Change) -> Imported:
+    """Create a change's project; after a transient failure, look for the project Baton may
+    have stored anyway and complete that one, so that no retry makes a second project."""
+    assert run.names is not None
+    values = change.after or {}
+    existing = _unfinished(run, change)
+    started = now()
+    noted: dict[str, Any] = {}
+    for attempt in range(1, _CREATE_TRIES + 1):
+        try:
+            return create_imported(
+                run.baton,
+                run.names,
+                values,
+                _link_field(run),
+                run.spec.connection.timezone,
+                on_created=partial(_note, run, change.address, noted),
+                existing=existing,
+            )
+        except BatonSfError as exc:
+            if not exc.retryable or attempt == _CREATE_TRIES:
+                raise
+            log.info("creating %s failed (%s); checking before retrying", change.address, exc)
+            run._projects = None
+            pending = PendingChange("", change.address, started, noted)
+            title = str(values.get("title", ""))
+            taken = {data.id for data in run.created.values()}
+            found = recovered_project([pending], title, run.projects(), linked=taken)
+            existing = dict(found) if found is not None else None
+            time.sleep(min(0.25 * 2**attempt, 5.0))
+    raise AssertionError("unreachable")
+
+
+def _note(run: _Run, address: str, noted: dict[str, Any], project_id: int) -> None:
+    noted["projectId"] = project_id
     if run.recorder is not None:
         recorder = run.recorder
-        recorder.journal.note_result(recorder.apply_id, address, {"projectId": project_id})
+        recorder.journal.note_result(recorder.apply_id, address, noted)
 
 
 def _unfinished(run: _Run, change: Change) -> dict[str, Any] | None:

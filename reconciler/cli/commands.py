@@ -131,7 +131,6 @@ def apply(
             _confirm()
 
     options = ApplyOptions(
-        saved=target.is_file(),
         prune=prune,
         lock_timeout=lock_timeout,
         max_api_calls=max_api_calls,

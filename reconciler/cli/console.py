@@ -29,5 +29,6 @@ def warn(message: str) -> None:
 
 
 def plain(text: str) -> None:
-    """Text printed as it is, with no markup interpretation."""
-    out.print(text, markup=False, end="")
+    """Text written as it is: no markup, no wrapping (large JSON plans stay fast)."""
+    out.file.write(text)
+    out.file.flush()

@@ -128,7 +128,9 @@ def _read_records(changes: list[Change], sf: SalesforceClient) -> dict[RecordKey
         )
     records: dict[RecordKey, dict[str, Any]] = {}
     for object_name, by_id in sorted(wanted.items()):
-        names = {"Id", "LastModifiedDate"}.union(*by_id.values())
+        # Fields this plan creates are not in the org yet: they held nothing when planned.
+        known = {entry["name"] for entry in sf.describe(object_name).get("fields", [])}
+        names = {"Id", "LastModifiedDate"}.union(*by_id.values()) & (known | {"Id"})
         ids = sorted(by_id)
         for start in range(0, len(ids), _ID_CHUNK):
             where = f"Id IN {soql.in_list(ids[start : start + _ID_CHUNK], 'id')}"

@@ -21,8 +21,8 @@ from simple_salesforce.api import Salesforce
 from simple_salesforce.util import exception_handler
 
 from reconciler import tls
-from reconciler.retry import with_retries
 from reconciler.errors import SalesforceError
+from reconciler.retry import with_retries
 from reconciler.salesforce import bulk
 from reconciler.salesforce.auth import sign_in
 from reconciler.salesforce.errors import call, first_error

@@ -34,11 +34,17 @@ class Result:
 Cli = Callable[..., Result]
 
 
-def run_cli(args: list[str], env: dict[str, str], cwd: Path, stdin: str | None = None) -> Result:
+def run_cli(
+    args: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> Result:
     """Run `baton-sf` as a user would, in its own process."""
     command = [sys.executable, "-c", "from reconciler.cli.main import run; run()", *args]
     completed = subprocess.run(
-        command, env=env, cwd=cwd, capture_output=True, text=True, input=stdin, timeout=120
+        command, env=env, cwd=cwd, capture_output=True, text=True, input=stdin, timeout=timeout
     )
     return Result(completed.returncode, completed.stdout, completed.stderr)
 

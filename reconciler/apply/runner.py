@@ -230,6 +230,8 @@ _CREATE_TRIES = 5
 def _create_with_retries(run: _Run, change: Change) -> Imported:
     """Create a change's project; after a transient failure, look for the project Baton may
     have stored anyway and complete that one, so that no retry makes a second project."""
+    # Known limit: an adopted project gets its link, but leads and custom values that the
+    # failed attempt had not added yet are not added later.
     assert run.names is not None
     values = change.after or {}
     existing = _unfinished(run, change)

@@ -13,6 +13,7 @@ from reconciler.cli import console
 from reconciler.cli.commands import register
 from reconciler.cli.emulator import emulator_app
 from reconciler.cli.language import register_language
+from reconciler.cli.loop import register as register_loop
 from reconciler.cli.operations import register as register_operations
 from reconciler.cli.review import register_review
 from reconciler.errors import BatonSfError
@@ -28,6 +29,7 @@ app.add_typer(emulator_app, name="emulator")
 register(app)
 register_language(app)
 register_operations(app)
+register_loop(app)
 register_review(app)
 
 _state = {"debug": False}

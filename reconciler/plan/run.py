@@ -39,14 +39,20 @@ WrittenValues = Callable[[str], Mapping[tuple[str, str, str], Any]]
 
 
 def plan_spec(
-    spec_dir: Path, env: str | None, last_written: WrittenValues | None = None
+    spec_dir: Path,
+    env: str | None,
+    last_written: WrittenValues | None = None,
+    adjust: Callable[[Spec], Spec] | None = None,
 ) -> tuple[Spec, Clients, Plan]:
     """Load a spec, read both systems and plan the difference.
 
     `last_written` gives, for an org, the values this tool last wrote into its fields, so
-    that a field a person changed since can be told apart (onConflict).
+    that a field a person changed since can be told apart (onConflict); `adjust` changes
+    the loaded spec for this run only (`import` uses it to name one record).
     """
     spec = load_spec(spec_dir, env)
+    if adjust is not None:
+        spec = adjust(spec)
     clients = connect(spec)
     check_org(spec, clients.salesforce)
     observed = observe(spec, clients.salesforce, clients.baton)

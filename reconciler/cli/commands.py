@@ -152,7 +152,10 @@ def apply(
             f"Apply complete: {report.count('applied')} applied, {report.count('failed')} failed, "
             f"{report.count('skipped')} skipped."
         )
-    if report.failed:
+    unattempted = [o for o in report.outcomes if o.code == "NOT_ATTEMPTED"]
+    if unattempted and not as_json:
+        console.error(f"{len(unattempted)} change(s) were not attempted: {unattempted[0].message}")
+    if report.failed or unattempted:
         raise typer.Exit(1)
 
 

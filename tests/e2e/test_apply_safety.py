@@ -271,3 +271,13 @@ def test_one_apply_converges_through_transient_faults(
     assert len(titles) == len(set(titles)) == 1 + count + 4
     links = _links(emulator)
     assert len(links) == len(set(links)) == 1 + count + 4
+
+
+def test_max_api_calls_stops_before_spending_more(cli: Cli, spec_dir: Path, demo: Any) -> None:
+    result = cli(
+        "apply", str(spec_dir), "--env", "emulator", "--auto-approve", "--max-api-calls", "1"
+    )
+
+    assert result.code == 1
+    assert "--max-api-calls 1 is spent" in result.stderr
+    assert len(_projects(demo)) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ spec:
     Baton_Project_ID__c: projectId
     Baton_Status__c: status
     Baton_Due_Date__c: dueDate
+  onConflict: ON_CONFLICT
 """
 DESCRIBE = {
     "name": "Opportunity",
@@ -66,10 +68,10 @@ BEFORE_GO_LIVE = "2026-06-20T12:00:00.000+0000"
 
 @pytest.fixture
 def make_spec(tmp_path: Path) -> Callable[..., Spec]:
-    def make(backfill: str = "none") -> Spec:
+    def make(backfill: str = "none", on_conflict: str = "overwrite") -> Spec:
         (tmp_path / "connection.yaml").write_text(CONNECTION)
         (tmp_path / "rule.yaml").write_text(RULE.replace("BACKFILL", backfill))
-        (tmp_path / "sync.yaml").write_text(SYNC)
+        (tmp_path / "sync.yaml").write_text(SYNC.replace("ON_CONFLICT", on_conflict))
         return load_spec(tmp_path)
 
     return make
@@ -232,3 +234,42 @@ def test_plan_is_deterministic(make_spec: Any) -> None:
 )
 def test_same_value_compares_as_salesforce_stores(before: Any, after: Any, same: bool) -> None:
     assert same_value(before, after) is same
+
+
+@pytest.mark.parametrize(
+    ("policy", "written", "severity"),
+    [
+        pytest.param("overwrite", True, None, id="overwrite"),
+        pytest.param("skip", False, "warning", id="skip"),
+        pytest.param("fail", False, "error", id="fail"),
+    ],
+)
+def test_a_field_a_person_changed_follows_on_conflict(
+    make_spec: Any, policy: str, written: bool, severity: str | None
+) -> None:
+    edited = record(
+        "006A", Baton_Project_ID__c="7", Baton_Status__c="On hold", Baton_Due_Date__c="2027-01-31"
+    )
+    state = observed(edited, projects=[project(7)], links={"won/006A": 7})
+    state = replace(state, last_written={("Opportunity", "006A", "Baton_Status__c"): "Planning"})
+
+    plan = make_plan(make_spec(on_conflict=policy), state)
+
+    fields = plan.changes[0].fields if plan.changes else {}
+    assert ("Baton_Status__c" in (fields or {})) is written
+    conflicts = [d for d in plan.diagnostics if d.code == "conflict"]
+    assert [d.severity for d in conflicts] == ([severity] if severity else [])
+
+
+def test_a_field_still_holding_what_was_written_is_no_conflict(make_spec: Any) -> None:
+    kept = record(
+        "006A", Baton_Project_ID__c="7", Baton_Status__c="Planning", Baton_Due_Date__c="2027-01-31"
+    )
+    state = observed(kept, projects=[project(7)], links={"won/006A": 7})
+    state = replace(state, last_written={("Opportunity", "006A", "Baton_Status__c"): "Planning"})
+
+    plan = make_plan(make_spec(on_conflict="fail"), state)
+
+    (write,) = plan.changes
+    assert write.fields is not None and write.fields["Baton_Status__c"].after == "Doing"
+    assert not [d for d in plan.diagnostics if d.code == "conflict"]

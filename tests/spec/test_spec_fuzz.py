@@ -14,7 +14,7 @@ from spec_support import BASE
 from reconciler.spec import Diagnostic, Spec, validate_spec
 
 FUZZ = settings(
-    max_examples=120,
+    max_examples=700,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

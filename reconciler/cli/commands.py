@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
 from reconciler.apply.guard import ApplyOptions, guarded_apply, written_values
 from reconciler.apply.runner import ApplyReport, Outcome
@@ -148,6 +150,8 @@ def apply(
     if as_json:
         console.plain(json.dumps(report.to_json(), indent=2) + "\n")
     else:
+        if report.failed:
+            console.out.print(_failure_table(report))
         console.out.print(
             f"Apply complete: {report.count('applied')} applied, {report.count('failed')} failed, "
             f"{report.count('skipped')} skipped."
@@ -178,6 +182,23 @@ def _print_plan(the_plan: Plan, as_json: bool) -> None:
         console.plain(json.dumps(the_plan.to_json(), indent=2) + "\n")
     else:
         console.plain(render_text(the_plan))
+
+
+def _failure_table(report: ApplyReport) -> Table:
+    """Every failed change: the record, the fields, and the service's own code and message."""
+    table = Table(title="Failed changes", show_lines=False, highlight=False)
+    table.add_column("change", overflow="fold")
+    table.add_column("fields", overflow="fold")
+    table.add_column("code", no_wrap=True)
+    table.add_column("message", overflow="fold")
+    for outcome in report.failed:
+        table.add_row(
+            escape(outcome.address),
+            escape(", ".join(outcome.fields) or "-"),
+            escape(outcome.code or "-"),
+            escape(outcome.message),
+        )
+    return table
 
 
 def _print_outcome(outcome: Outcome) -> None:

@@ -237,6 +237,10 @@ def test_a_permanent_record_error_leaves_the_others_applied(
     assert failed[0]["code"] == "FIELD_CUSTOM_VALIDATION_EXCEPTION"
     assert "EU titles need legal review" in failed[0]["message"]
     assert report["applied"] >= 8
+    text = run_cli(["apply", str(spec_dir), "--env", "emulator", "--auto-approve"], env, tmp_path)
+    assert text.code == 1
+    assert "Failed changes" in text.stdout
+    assert "FIELD_CUSTOM_VALIDATION_EXCEPTION" in text.stdout
 
 
 def test_one_apply_converges_through_transient_faults(

@@ -91,9 +91,11 @@ def fmt(
     check: bool = typer.Option(
         False, "--check", help="Change nothing; exit 1 listing the files fmt would change."
     ),
+    as_json: bool = JsonOption,
 ) -> None:
     """Format spec files in place: one layout, comments, key order and quoting kept."""
     changed, failed, skipped, unchanged = 0, 0, 0, 0
+    changed_paths: list[str] = []
     for path in yaml_files(paths or [Path("specs")]):
         try:
             original = _read(path)
@@ -108,23 +110,28 @@ def fmt(
             unchanged += 1
         else:
             changed += 1
-            if check:
-                console.plain(f"would reformat {path}\n")
-            else:
+            changed_paths.append(str(path))
+            if not check:
                 _write(path, formatted)
-                console.plain(f"reformatted {path}\n")
+            if not as_json:
+                console.plain(f"{'would reformat' if check else 'reformatted'} {path}\n")
     verb = "would be reformatted" if check else "reformatted"
-    console.out.print(
-        f"{changed} file(s) {verb}, {unchanged} already formatted, "
-        f"{skipped} not spec files (left alone)" + (f", {failed} failed" if failed else "")
-    )
+    if as_json:
+        counts = {"unchanged": unchanged, "skipped": skipped, "failed": failed}
+        console.plain(json.dumps({"changed": changed_paths, **counts}, indent=2) + "\n")
+    else:
+        console.out.print(
+            f"{changed} file(s) {verb}, {unchanged} already formatted, "
+            f"{skipped} not spec files (left alone)" + (f", {failed} failed" if failed else "")
+        )
     if failed or (check and changed):
         raise typer.Exit(1)
 
 
-def migrate(paths: list[Path] | None = PathsArgument) -> None:
+def migrate(paths: list[Path] | None = PathsArgument, as_json: bool = JsonOption) -> None:
     """Rewrite spec documents of older apiVersions to the newest, in place, comments kept."""
     migrated, failed = 0, 0
+    steps: list[dict[str, Any]] = []
     for path in yaml_files(paths or [Path("specs")]):
         try:
             original = _read(path)
@@ -137,8 +144,17 @@ def migrate(paths: list[Path] | None = PathsArgument) -> None:
             _write(path, text)
             migrated += len(done)
         for step in done:
-            console.plain(f"migrated {path}:{step.line}: {step.before} -> {step.after}\n")
-    console.out.print(f"{migrated} document(s) migrated" + (f", {failed} failed" if failed else ""))
+            steps.append(
+                {"file": str(path), "line": step.line, "from": step.before, "to": step.after}
+            )
+            if not as_json:
+                console.plain(f"migrated {path}:{step.line}: {step.before} -> {step.after}\n")
+    if as_json:
+        console.plain(json.dumps({"migrated": steps, "failed": failed}, indent=2) + "\n")
+    else:
+        console.out.print(
+            f"{migrated} document(s) migrated" + (f", {failed} failed" if failed else "")
+        )
     if failed:
         raise typer.Exit(1)
 
@@ -147,6 +163,7 @@ def schema(
     overlay: bool = typer.Option(
         False, "--overlay", help="The schema of environment overlays (no key is required)."
     ),
+    as_json: bool = typer.Option(False, "--json", help="Accepted: the schema is JSON already."),
 ) -> None:
     """Print the JSON Schema of baton-sf/v1 spec documents."""
     console.plain(schema_text(overlay=overlay))
@@ -157,6 +174,7 @@ def snapshot(
     spec_dir: Path = SpecDirArgument,
     env: str | None = EnvOption,
     out: Path = typer.Option(..., "--out", help="The snapshot file to write (JSON)."),
+    as_json: bool = JsonOption,
 ) -> None:
     """Save the describes the spec needs, read from the live org, for validate
     --org-snapshot, with the fields the org tracks history of where the spec tracks any."""
@@ -165,6 +183,9 @@ def snapshot(
     describes = read_describes(spec, describer(salesforce))
     tracked = history_tracked(spec, salesforce, describes)
     write_snapshot(out, describes, tracked or None)
+    if as_json:
+        console.plain(json.dumps({"out": str(out), "objects": sorted(describes)}) + "\n")
+        return
     names = ", ".join(sorted(describes)) or "none"
     console.out.print(f"Wrote the describes of {len(describes)} object(s) to {out}: {names}")
 

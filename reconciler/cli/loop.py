@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from reconciler.spec import Backfill, Spec, parse_duration
 
 SpecDirArgument = typer.Argument(Path("specs"), help="The spec directory.")
 EnvOption = typer.Option(None, "--env", help="Merge environments/NAME/ over the base spec.")
+JsonOption = typer.Option(False, "--json", help="Print JSON instead of text.")
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +36,7 @@ def reconcile(
     lock_timeout: float = typer.Option(
         30.0, "--lock-timeout", min=0.0, help="Seconds to wait for another apply's lock."
     ),
+    as_json: bool = JsonOption,
 ) -> None:
     """Import on the short cadence and sync back on the long one, until stopped (SIGTERM)."""
     sync_every, import_cadence = (
@@ -54,6 +57,15 @@ def reconcile(
 
     def said(result: CycleResult) -> None:
         stamp = datetime.now().isoformat(timespec="seconds")
+        if as_json:
+            line = {
+                "at": stamp,
+                "kind": result.kind,
+                "changes": result.changes,
+                "failed": result.failed,
+            }
+            console.plain(json.dumps(line) + "\n")
+            return
         console.plain(
             f"{stamp} {result.kind}: {result.changes} change(s), {result.failed} failed\n"
         )
@@ -74,6 +86,7 @@ def import_one(
     record_id: str = typer.Option(..., "--id", help="The Salesforce record to import."),
     rule: str = typer.Option(..., "--rule", help="The import rule that imports it."),
     env: str | None = EnvOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Import one record now, whatever goLive says (it must still match the rule)."""
 
@@ -101,7 +114,9 @@ def import_one(
         }
     )
     report = guarded_apply(plan, spec, clients, ApplyOptions(), warn=console.warn)
-    for outcome in report.outcomes:
+    if as_json:
+        console.plain(json.dumps(report.to_json(), indent=2) + "\n")
+    for outcome in [] if as_json else report.outcomes:
         console.plain(f"{outcome.status}: {outcome.address}: {outcome.message}\n")
     if report.failed:
         raise typer.Exit(1)

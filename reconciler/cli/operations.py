@@ -67,6 +67,7 @@ def locks(as_json: bool = JsonOption) -> None:
 
 def force_unlock(
     lock_id: str = typer.Argument(..., help="The lock's ID, as the refusing apply named it."),
+    as_json: bool = JsonOption,
 ) -> None:
     """Remove an apply lock whose holder is known to be gone."""
     table = open_locks(home())
@@ -74,4 +75,7 @@ def force_unlock(
         removed = table.force_unlock(lock_id)
     finally:
         table.close()
-    console.out.print(f"Removed {removed.describe()}")
+    if as_json:
+        console.plain(json.dumps({"removed": asdict(removed)}) + "\n")
+    else:
+        console.out.print(f"Removed {removed.describe()}")

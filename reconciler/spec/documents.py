@@ -48,6 +48,8 @@ class Document:
         return locate(self.tree, "spec")
 
     def merged_with(self, overlay: Document) -> Document:
+        if overlay.spec is None:
+            return self  # an overlay whose spec is empty or null changes nothing
         tree = merge(self.tree, overlay.tree)
         assert isinstance(tree, YMap)
         return replace(self, tree=tree)

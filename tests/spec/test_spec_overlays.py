@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from spec_support import Check, only
+from spec_support import BASE, Check, only
+
+from reconciler.spec import validate_spec
 
 PROD = "environments/production/"
 
@@ -132,3 +135,17 @@ def test_an_overlay_may_change_the_auth_method(check: Check) -> None:
     assert spec is not None, [str(d) for d in diagnostics]
     assert spec.connection.salesforce.auth.method == "access-token"
     assert spec.connection.salesforce.auth.private_key is None
+
+
+def test_an_overlay_with_a_null_spec_changes_nothing(tmp_path: Path) -> None:
+    for name, text in BASE.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    overlay = tmp_path / "environments" / "production" / "o.yaml"
+    overlay.parent.mkdir(parents=True)
+    overlay.write_text("apiVersion: baton-sf/v1\nkind: Connection\nmetadata: {name: acme}\nspec:\n")
+
+    spec, diagnostics = validate_spec(tmp_path, "production")
+
+    assert spec is not None, diagnostics

@@ -120,6 +120,14 @@ def _options(
     return list(client.list("custom_field_options"))
 
 
+def read_links(client: BatonClient) -> dict[str, int]:
+    """Link key -> project ID, read fresh: the custom field list and its values."""
+    field_id = _link_field_id(client.list("custom_fields"))
+    if field_id is None:
+        return {}
+    return _links(client.list("custom_field_values"), field_id)[1]
+
+
 def _link_field_id(fields: Iterable[JsonObject]) -> int | None:
     for custom_field in fields:
         if custom_field.get("title") == LINK_FIELD_TITLE:

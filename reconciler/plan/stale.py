@@ -13,7 +13,7 @@ from typing import Any
 
 from reconciler.baton.client import BatonClient
 from reconciler.errors import PlanError
-from reconciler.observe.model import LINK_FIELD_TITLE
+from reconciler.observe.baton_reads import read_links
 from reconciler.plan.model import Change, Plan, is_known_after_apply
 from reconciler.plan.planner import same_value
 from reconciler.salesforce import soql
@@ -71,7 +71,7 @@ def read_touched(plan: Plan, sf: SalesforceClient, baton: BatonClient) -> Touche
     return Touched(
         records=_read_records(plan.changes, sf),
         projects=_read_projects(plan.changes, baton),
-        links=_read_links(baton) if _creates(plan.changes) else {},
+        links=read_links(baton) if _creates(plan.changes) else {},
     )
 
 
@@ -151,21 +151,3 @@ def _read_projects(changes: list[Change], baton: BatonClient) -> dict[int, Mappi
         return {}
     wanted = set(ids)
     return {int(p["id"]): p for p in baton.list("projects") if int(p["id"]) in wanted}
-
-
-def _read_links(baton: BatonClient) -> dict[str, int]:
-    field_ids = {
-        int(f["id"]) for f in baton.list("custom_fields") if f.get("title") == LINK_FIELD_TITLE
-    }
-    links: dict[str, int] = {}
-    if not field_ids:
-        return links
-    for value in baton.list("custom_field_values"):
-        field = value.get("field")
-        if isinstance(field, Mapping) and field.get("id") in field_ids and value.get("value_text"):
-            project = value.get("project")
-            tail = str(project.get("id") if isinstance(project, Mapping) else project)
-            tail = tail.rstrip("/").rsplit("/", 1)[-1]
-            if tail.isdigit():
-                links[str(value["value_text"])] = int(tail)
-    return links

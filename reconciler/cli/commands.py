@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -16,7 +17,7 @@ from reconciler.cli import console, review
 from reconciler.cli.annotations import FormatOption, diagnostic_annotation
 from reconciler.cli.progress import progress_bar
 from reconciler.errors import PlanError
-from reconciler.plan.file import load_plan, save_plan
+from reconciler.plan.file import load_plan, plan_text, save_plan
 from reconciler.plan.markdown import render_markdown
 from reconciler.plan.model import Plan
 from reconciler.plan.render import render_text
@@ -54,15 +55,17 @@ def plan(
     """Show what apply would change in Baton and Salesforce, judged by the policies."""
     github = review.output_mode(output_format, as_json=as_json, markdown=markdown)
     policy_set = review.policies_for_plan(policies, as_json=as_json, github=github)
-    _, the_plan, report = _planned(spec_dir, env, policy_set, github)
+    _, the_plan, document, report = _planned(spec_dir, env, policy_set, github)
+    text = plan_text(document) if out is not None or as_json else None
     if out is not None:
-        save_plan(the_plan, out)
+        save_plan(the_plan, out, text)
     if markdown:
         console.plain(render_markdown(the_plan, artifact=str(out or "plan.json")))
+    elif text is not None and as_json:
+        console.plain(text)
     else:
-        _print_plan(the_plan, as_json)
-        if not as_json:
-            review.print_findings(report, github=github)
+        console.plain(render_text(the_plan))
+        review.print_findings(report, github=github)
     if out is not None and not (as_json or markdown):
         console.out.print(f"Saved the plan to {out}; apply it with: baton-sf apply {out}")
     if report is not None and report.denied:
@@ -75,7 +78,7 @@ def plan(
 
 def _planned(
     spec_dir: Path, env: str | None, policy_set: PolicySet | None, github: bool
-) -> tuple[tuple[Spec, Clients], Plan, PolicyReport | None]:
+) -> tuple[tuple[Spec, Clients], Plan, dict[str, Any], PolicyReport | None]:
     """Plan, then judge the plan; with --format github a spec error is also annotated."""
     try:
         spec, clients, the_plan = plan_spec(spec_dir, env, last_written=written_values)
@@ -84,8 +87,8 @@ def _planned(
             for diagnostic in exc.diagnostics:
                 console.plain(diagnostic_annotation(diagnostic) + "\n")
         raise
-    the_plan, report = review.judge_plan(the_plan, policy_set, spec_dir, env, clients.salesforce)
-    return (spec, clients), the_plan, report
+    judged = review.judge_plan(the_plan, policy_set, spec_dir, env, clients.salesforce)
+    return (spec, clients), *judged
 
 
 def apply(
@@ -116,7 +119,7 @@ def apply(
         clients = connect(spec)
     else:
         policy_set = review.policies_for_plan(policies, as_json=as_json, github=False)
-        (spec, clients), the_plan, judged = _planned(target, env, policy_set, False)
+        (spec, clients), the_plan, _, judged = _planned(target, env, policy_set, False)
         if not as_json:
             _print_plan(the_plan, False)
             review.print_findings(judged, github=False)
@@ -179,7 +182,7 @@ def show(
 
 def _print_plan(the_plan: Plan, as_json: bool) -> None:
     if as_json:
-        console.plain(json.dumps(the_plan.to_json(), indent=2) + "\n")
+        console.plain(plan_text(the_plan.to_json()))
     else:
         console.plain(render_text(the_plan))
 

@@ -166,13 +166,17 @@ def judge_plan(
     spec_dir: Path,
     env: str | None,
     salesforce: SalesforceClient,
-) -> tuple[Plan, PolicyReport | None]:
-    """The plan with the org's API allowance and the policy results recorded in it."""
+) -> tuple[Plan, dict[str, Any], PolicyReport | None]:
+    """The plan with the org's API allowance and the policy results recorded in it, and its
+    document (`Plan.to_json()`), made once: a plan of many changes is slow to serialize."""
     the_plan = with_api_allowance(the_plan, daily_api_requests(salesforce))
+    document = the_plan.to_json()
     if policy_set is None:
-        return the_plan, None
-    report = evaluate_policies(policy_set, spec_data(spec_dir, env), the_plan.to_json(), env)
-    return the_plan.model_copy(update={"policy": report.result()}), report
+        return the_plan, document, None
+    report = evaluate_policies(policy_set, spec_data(spec_dir, env), document, env)
+    the_plan = the_plan.model_copy(update={"policy": report.result()})
+    document["policy"] = the_plan.policy.model_dump(mode="json", by_alias=True)
+    return the_plan, document, report
 
 
 def print_findings(report: PolicyReport | None, *, github: bool) -> None:

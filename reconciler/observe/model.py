@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from reconciler.observe.details import BatonDetail, SyncTargets
@@ -63,7 +64,14 @@ class Observed:
 
     def describe_field(self, object_name: str, name: str) -> Mapping[str, Any] | None:
         """One field of an object's describe, or None when the org does not have it."""
-        for entry in self.describes.get(object_name, {}).get("fields", []):
-            if entry.get("name") == name:
-                return dict(entry)
-        return None
+        return self._describe_index.get((object_name, name))
+
+    @cached_property
+    def _describe_index(self) -> dict[tuple[str, str], Mapping[str, Any]]:
+        """Every described field by (object, field name): the planner asks once per record
+        and field, so a scan of the describe each time grows with the org's schema."""
+        index: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for object_name, describe in self.describes.items():
+            for entry in describe.get("fields", []):
+                index.setdefault((object_name, str(entry.get("name"))), entry)
+        return index

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from reconciler.errors import PlanError
 from reconciler.plan.model import FORMAT_VERSION, Plan
 
 
-def save_plan(plan: Plan, path: Path) -> None:
-    """Write the plan document; the file holds references, never resolved secrets."""
+def plan_text(document: Mapping[str, Any]) -> str:
+    """The plan document (`Plan.to_json()`) as indented JSON text, ending in a newline."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+    except TypeError:  # orjson refuses integers beyond 64 bits; the standard library does not
+        return json.dumps(document, indent=2) + "\n"
+
+
+def save_plan(plan: Plan, path: Path, text: str | None = None) -> None:
+    """Write the plan document (`text`, when it is already serialized); the file holds
+    references, never resolved secrets."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(plan.to_json(), indent=2, sort_keys=False) + "\n")
+        path.write_text(text if text is not None else plan_text(plan.to_json()), encoding="utf-8")
     except OSError as exc:
         raise PlanError(
             f"cannot write the plan to {path}: {exc.strerror}", hint="choose a writable path"

@@ -115,22 +115,29 @@ def to_cel(value: Any) -> Any:
 def _to_cel(value: Any, memo: dict[tuple[type, Any], Any]) -> Any:
     if value is None:
         return None
-    if isinstance(value, bool):
-        return celtypes.BoolType(value)
-    if isinstance(value, int | float | str):
-        key = (type(value), value)
+    kind = type(value)
+    if kind is dict or (kind is not str and isinstance(value, Mapping)):
+        # MapType's own constructor checks and copies each key in Python; a plan's maps are
+        # built from a dict whose keys are already unique, so they are filled in one call.
+        converted = celtypes.MapType()
+        dict.update(converted, {_to_cel(k, memo): _to_cel(v, memo) for k, v in value.items()})
+        return converted
+    if kind is list or kind is tuple:
+        return celtypes.ListType([_to_cel(item, memo) for item in value])
+    if isinstance(value, bool | int | float | str):
+        key = (kind, value)
         made = memo.get(key)
         if made is None:
             made = memo[key] = _scalar(value)
         return made
-    if isinstance(value, Mapping):
-        return celtypes.MapType({_to_cel(k, memo): _to_cel(v, memo) for k, v in value.items()})
     if isinstance(value, list | tuple):
         return celtypes.ListType([_to_cel(item, memo) for item in value])
     return celtypes.StringType(str(value))
 
 
-def _scalar(value: int | float | str) -> Any:
+def _scalar(value: bool | int | float | str) -> Any:
+    if isinstance(value, bool):
+        return celtypes.BoolType(value)
     if isinstance(value, int):
         try:
             return celtypes.IntType(value)

@@ -26,6 +26,7 @@ from reconciler.baton.errors import (
     BatonApiError,
     BatonAuthError,
     BatonRateLimited,
+    ReadAbandoned,
     api_error,
     transport_error,
 )
@@ -82,6 +83,7 @@ class BatonClient:
     calls_by_kind: Counter[tuple[str, str]] = field(default_factory=Counter, repr=False)
     _window: SlidingWindow = field(init=False, repr=False)
     _capabilities: Capabilities | None = field(default=None, init=False, repr=False)
+    _abandoned: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.url = self.url.rstrip("/")
@@ -143,6 +145,11 @@ class BatonClient:
         what = f"update {collection}/{object_id}"
         return _mapping(self._request("PATCH", url, collection, what=what, json=body))
 
+    def abandon(self) -> None:
+        """Refuse every later request: the run this client serves has failed, and a read
+        still going on another thread stops at its next request."""
+        self._abandoned = True
+
     # the request loop
 
     def _url(self, path: str) -> str:
@@ -186,6 +193,8 @@ class BatonClient:
         """One request; the HTTP library's exception is turned into ours *outside* its
         handler, so that no chained exception carries the URL and its API key."""
         self._window.acquire()
+        if self._abandoned:
+            raise ReadAbandoned(f"{what} was abandoned: the run failed")
         self.calls += 1
         self.calls_by_kind[(method, collection)] += 1
         log.debug("Baton %s %s", method, redact(url))

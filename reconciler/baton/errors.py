@@ -28,6 +28,10 @@ class BatonRateLimited(BatonApiError):
     """Baton kept answering 429 Too Many Requests."""
 
 
+class ReadAbandoned(BatonError):
+    """A request of a client whose run has already failed; nobody reports it."""
+
+
 def api_error(what: str, status: int, body: str, retry_after: str | None) -> BatonApiError:
     """The error for an answer with status `status` to the request that tried to `what`."""
     text = " ".join(body.split())

@@ -65,8 +65,8 @@ def read_baton(spec: Spec, client: BatonClient) -> BatonRead:
     needed = needed_collections(spec)
     capabilities = client.capabilities()
     fields = list(client.list("custom_fields"))
-    values = list(client.list("custom_field_values"))
-    projects = {int(project["id"]): project for project in client.list("projects")}
+    values = _listed(client, "custom_field_values")
+    projects = {int(project["id"]): project for project in _listed(client, "projects")}
     read = {"projects", "custom_fields", "custom_field_values"}
     collections = {name: _read(client, name, needed, read) for name in _OPTIONAL}
     options = _options(spec, client, fields, read)
@@ -101,7 +101,23 @@ def _read(
     if name not in needed:
         return []
     read.add(name)
-    return list(client.list(name))
+    return _listed(client, name)
+
+
+def _listed(client: BatonClient, name: str) -> list[JsonObject]:
+    """Every object of a collection, each without its hyperlinks as it arrives."""
+    return [without_hyperlinks(item) for item in client.list(name)]
+
+
+def without_hyperlinks(item: Mapping[str, Any]) -> dict[str, Any]:
+    """An object without the URLs Baton adds for browsing: `_self`, and the `*_list` lists
+    of related objects. Relations are read from their own collections; the URLs would
+    otherwise be most of what a plan of many projects holds in memory."""
+    return {
+        key: without_hyperlinks(value) if isinstance(value, Mapping) else value
+        for key, value in item.items()
+        if key != "_self" and not (key.endswith("_list") and isinstance(value, list))
+    }
 
 
 def _options(

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from reconciler.baton.client import BatonClient
+from reconciler.observe.background import Background
 from reconciler.observe.baton_reads import read_baton
 from reconciler.observe.model import Observed, ObservedRecord
 from reconciler.observe.sync_reads import read_sync_targets, target_describes
@@ -26,16 +28,25 @@ _ID_CHUNK = 200
 
 
 def observe(spec: Spec, sf: SalesforceClient, baton: BatonClient) -> Observed:
-    """Read what the spec's rules and sync-backs need from Salesforce and Baton."""
-    read = read_baton(spec, baton)
+    """Read what the spec's rules and sync-backs need from Salesforce and Baton: Baton on a
+    thread of its own, Salesforce's describes, schema and rule queries meanwhile."""
+    reading = Background(lambda: read_baton(spec, baton), name="baton-sf read Baton")
+    try:
+        describes = {rule.object: sf.describe(rule.object) for rule in spec.import_rules}
+        describes.update(target_describes(spec, sf, describes))
+        reading.check()
+        schema = read_schema(spec, sf)
+        queried = {}
+        for rule in spec.import_rules:
+            reading.check()
+            queried[rule.name] = _query_rule(spec, rule, sf, describes[rule.object])
+        read = reading.result()
+    except BaseException:
+        baton.abandon()
+        raise
     links = read.links
-    describes = {rule.object: sf.describe(rule.object) for rule in spec.import_rules}
-    describes.update(target_describes(spec, sf, describes))
-    schema = read_schema(spec, sf)
-
     records = {
-        rule.name: _rule_records(spec, rule, sf, describes[rule.object], links)
-        for rule in spec.import_rules
+        rule.name: _with_linked(rule, sf, queried[rule.name], links) for rule in spec.import_rules
     }
     targets = read_sync_targets(spec, sf, records, read, describes)
     return Observed(
@@ -78,13 +89,18 @@ def where_clause(condition: Criterion | Group, describe: Mapping[str, Any]) -> s
     return soql.conjunction(parts, "AND" if condition.mode == "all" else "OR")
 
 
-def _rule_records(
-    spec: Spec,
-    rule: ImportRule,
-    sf: SalesforceClient,
-    describe: Mapping[str, Any],
-    links: Mapping[str, int],
-) -> tuple[ObservedRecord, ...]:
+@dataclass
+class _Queried:
+    """One rule's query: the records found by ID, and the fields it selected."""
+
+    found: dict[str, ObservedRecord]
+    fields: set[str]
+
+
+def _query_rule(
+    spec: Spec, rule: ImportRule, sf: SalesforceClient, describe: Mapping[str, Any]
+) -> _Queried:
+    """The records that match the rule, and every record whose link field is set."""
     unseen = _unseen_sync_fields(spec, rule, describe)
     fields = selected_fields(spec, rule) - unseen
     link_field = _sf_link_field(spec, rule)
@@ -96,11 +112,18 @@ def _rule_records(
     for row in sf.query(soql.select(rule.object, fields, where, order_by="Id")):
         candidate = not (link_field and row.get(link_field))
         found[row["Id"]] = _record(rule, row, candidate)
+    return _Queried(found, fields)
 
+
+def _with_linked(
+    rule: ImportRule, sf: SalesforceClient, queried: _Queried, links: Mapping[str, int]
+) -> tuple[ObservedRecord, ...]:
+    """The rule's records, and the records Baton links to that the query did not find."""
+    found = queried.found
     prefix = f"{rule.name}/"
     missing = sorted(key[len(prefix) :] for key in links if key.startswith(prefix))
     missing = [record_id for record_id in missing if record_id not in found]
-    for row in _by_ids(sf, rule.object, fields, missing):
+    for row in _by_ids(sf, rule.object, queried.fields, missing):
         found[row["Id"]] = _record(rule, row, candidate=False)
     return tuple(found[record_id] for record_id in sorted(found))
 

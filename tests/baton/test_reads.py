@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from reconciler.emulator.baton_api import BY_COLLECTION
+from reconciler.observe.baton_reads import without_hyperlinks
 from tests.baton.support import InProcess, SpecDir, rule_document, sync_document
 
 PROJECTS = 250
@@ -82,3 +83,25 @@ def test_task_and_time_fields_read_their_collections_once(
     assert counted["projects"] == 3
     assert counted["tasks"] == counted["time_entries"] == counted["milestone_feedback"] == 1
     assert "project_users" not in counted and "users" not in counted
+
+
+def test_objects_are_kept_without_their_hyperlinks() -> None:
+    project = {
+        "id": 7,
+        "_self": "https://acme.hellobaton.com/api/projects/7/",
+        "title": "Acme onboarding",
+        "phase": {"id": 2, "_self": "https://acme.hellobaton.com/api/phases/2/", "name": "Build"},
+        "task_list": ["https://acme.hellobaton.com/api/tasks/1/"],
+        "risk_profiles": [{"id": 3, "level": "high"}],
+        "companies": [],
+    }
+    value = {"id": 9, "project": "https://acme.hellobaton.com/api/projects/7/", "value_text": "x"}
+
+    assert without_hyperlinks(project) == {
+        "id": 7,
+        "title": "Acme onboarding",
+        "phase": {"id": 2, "name": "Build"},
+        "risk_profiles": [{"id": 3, "level": "high"}],
+        "companies": [],
+    }
+    assert without_hyperlinks(value) == value

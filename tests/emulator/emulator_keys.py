@@ -1,47 +1,13 @@
-"""RSA keys, certificates and JWT assertions for the OAuth tests."""
+"""JWT bearer assertions for the OAuth tests, signed with keys from tests.keys."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
-
-@dataclass(frozen=True)
-class Keys:
-    """A private key (PEM) and a self-signed certificate of its public key (PEM)."""
-
-    private_pem: str
-    certificate_pem: str
-
-
-def make_keys() -> Keys:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "emulator test app")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return Keys(private.decode(), certificate.public_bytes(serialization.Encoding.PEM).decode())
+from tests.keys import Keys
 
 
 def assertion(keys: Keys, **claims: Any) -> str:

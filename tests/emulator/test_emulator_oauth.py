@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 import requests
-from emulator_keys import assertion, make_keys
+from emulator_keys import assertion
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceExpiredSession
+
+from tests.keys import make_keys
 
 KEYS = make_keys()
 STRANGER = make_keys()

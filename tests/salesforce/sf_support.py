@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from reconciler.spec import Spec, load_spec
 
@@ -25,38 +18,6 @@ spec:
       - {field: StageName, eq: Closed Won}
       - {field: Type, eq: New Customer}
 """
-
-
-@dataclass(frozen=True)
-class KeyPair:
-    """An RSA private key (PEM) and a self-signed certificate of its public key (PEM)."""
-
-    private_pem: str
-    certificate_pem: str
-
-
-def make_key_pair() -> KeyPair:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "baton-sf test")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return KeyPair(
-        private.decode("ascii"), certificate.public_bytes(serialization.Encoding.PEM).decode()
-    )
 
 
 def write_connection(directory: Path, emulator: Any, auth: str, instance_url: str = "") -> Spec:

@@ -17,10 +17,11 @@ from reconciler.errors import ConnectionFailed, SalesforceError
 from reconciler.salesforce.auth import audience, jwt_assertion
 from reconciler.salesforce.client import connect
 from reconciler.spec import validate_spec
-from tests.salesforce.sf_support import make_key_pair, write_connection
+from tests.keys import make_keys
+from tests.salesforce.sf_support import write_connection
 
-KEYS = make_key_pair()
-OTHER_KEYS = make_key_pair()
+KEYS = make_keys()
+OTHER_KEYS = make_keys()
 SECRET = "app-secret-value-7781"
 REFRESH = "refresh-token-value-5529"
 USERNAME = "integration@emulated-org.example.com"

@@ -106,8 +106,10 @@ def template_problems(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(problems))
 
 
+@functools.lru_cache(maxsize=512)
 def template_variables(text: str) -> frozenset[str]:
-    """Every field path the template reads, e.g. {"Account.Name", "Name"}."""
+    """Every field path the template reads, e.g. {"Account.Name", "Name"} (found once per
+    template text: a plan renders the same template for every record)."""
     tree = _parse(text)
     stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     local = stored | set(_ENV.globals) | _JINJA_LOCALS
@@ -252,6 +254,12 @@ def _compiled(text: str) -> Template:
     return _ENV.from_string(_parse(text))
 
 
+@functools.lru_cache(maxsize=512)
+def _root_names(text: str) -> frozenset[str]:
+    """The first name of every field path the template reads: "Account" of Account.Name."""
+    return frozenset(path.split(".")[0] for path in template_variables(text))
+
+
 def render(text: str, record: Mapping[str, Any]) -> str:
     """`text` rendered with the record's fields as variables.
 
@@ -260,7 +268,7 @@ def render(text: str, record: Mapping[str, Any]) -> str:
     """
     template = _compiled(text)
     context = {key: _wrap(value) for key, value in record.items() if isinstance(key, str)}
-    for name in {path.split(".")[0] for path in template_variables(text)} - context.keys():
+    for name in _root_names(text) - context.keys():
         found, value = _lookup(record, name)
         if not found:
             raise TemplateError(

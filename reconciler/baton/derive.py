@@ -7,7 +7,7 @@ collections besides projects a key needs, so that nothing else is fetched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,34 +94,71 @@ def _feedback(data: ProjectData, _workspace: Workspace) -> Any:
     return metrics.average_feedback(data.feedback)
 
 
+_PLAIN: Mapping[str, str] = {
+    "title": "title",
+    "privateNotes": "private_notes",
+    "description": "description",
+    "dueDate": "deadline_datetime",
+    "startDate": "start_datetime",
+    "startedDate": "started_datetime",
+    "completedDate": "completed_datetime",
+    "health": "health",
+    "healthNote": "health_note",
+    "contractValue": "annual_contract_value",
+    "implementationBudget": "implementation_budget",
+    "budgetShownToClient": "budget_shown_to_client",
+    "estimatedDurationHours": "estimated_duration",
+}
+"""Keys whose value is one project field as the API serves it."""
+
 DERIVATIONS: Mapping[str, Derivation] = {
+    **{key: _plain(api_field) for key, api_field in _PLAIN.items()},
     "projectId": _project_id,
     "projectUrl": _project_url,
-    "title": _plain("title"),
-    "privateNotes": _plain("private_notes"),
-    "description": _plain("description"),
-    "dueDate": _plain("deadline_datetime"),
-    "startDate": _plain("start_datetime"),
-    "startedDate": _plain("started_datetime"),
-    "completedDate": _plain("completed_datetime"),
     "projectedDueDate": _projected_due,
     "riskStatus": _risk_status,
     "status": _status,
     "phase": _phase,
     "archived": _archived,
-    "health": _plain("health"),
-    "healthNote": _plain("health_note"),
     "vendorLeadEmail": _lead(VENDOR_LEAD_ROLE),
     "clientLeadEmail": _lead(CLIENT_LEAD_ROLE),
     "averageMilestoneFeedback": _feedback,
     "tasksCompletePercentage": _tasks_complete,
     "hoursUsedPercentage": _hours_used,
     "budgetUsedPercentage": _budget_used,
-    "contractValue": _plain("annual_contract_value"),
-    "implementationBudget": _plain("implementation_budget"),
-    "budgetShownToClient": _plain("budget_shown_to_client"),
-    "estimatedDurationHours": _plain("estimated_duration"),
 }
+
+PROJECT_FIELDS: Mapping[str, frozenset[str]] = {
+    **{key: frozenset({api_field}) for key, api_field in _PLAIN.items()},
+    "projectId": frozenset({"id"}),
+    "projectUrl": frozenset({"id"}),
+    "projectedDueDate": frozenset({"risk_profiles"}),
+    "riskStatus": frozenset({"risk_profiles"}),
+    "status": frozenset({"status"}),
+    "phase": frozenset({"phase"}),
+    "archived": frozenset({"archived"}),
+    "vendorLeadEmail": frozenset(),
+    "clientLeadEmail": frozenset(),
+    "averageMilestoneFeedback": frozenset(),
+    "tasksCompletePercentage": frozenset(),
+    "hoursUsedPercentage": frozenset({"estimated_duration"}),
+    "budgetUsedPercentage": frozenset({"implementation_budget"}),
+}
+"""The project fields each key is derived from (related objects aside, see `READS`)."""
+
+KEPT_PROJECT_FIELDS = frozenset({"id", "modified"})
+"""What a plan keeps of every project whatever is mapped: its ID, and its modification time,
+which a saved plan records so that apply can tell whether the project changed since."""
+
+
+def project_fields(keys: Iterable[str]) -> frozenset[str]:
+    """The project fields a plan keeps when it derives `keys` (custom.NAME keys read the
+    custom field values instead)."""
+    fields = set(KEPT_PROJECT_FIELDS)
+    for key in keys:
+        fields.update(PROJECT_FIELDS.get(key, frozenset()))
+    return frozenset(fields)
+
 
 READS: Mapping[str, frozenset[str]] = {
     "vendorLeadEmail": frozenset({"project_users", "users"}),

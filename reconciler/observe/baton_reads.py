@@ -15,7 +15,7 @@ from typing import Any
 
 from reconciler.baton import directory as names
 from reconciler.baton.client import BatonClient
-from reconciler.baton.derive import reads_for
+from reconciler.baton.derive import project_fields, reads_for
 from reconciler.baton.project_data import (
     JsonObject,
     ProjectData,
@@ -66,7 +66,11 @@ def read_baton(spec: Spec, client: BatonClient) -> BatonRead:
     capabilities = client.capabilities()
     fields = list(client.list("custom_fields"))
     values = _listed(client, "custom_field_values")
-    projects = {int(project["id"]): project for project in _listed(client, "projects")}
+    kept = project_fields(key for sync in spec.sync_backs for key in sync.fields.values())
+    projects = {
+        int(project["id"]): without_hyperlinks({k: project[k] for k in kept if k in project})
+        for project in client.list("projects")
+    }
     read = {"projects", "custom_fields", "custom_field_values"}
     collections = {name: _read(client, name, needed, read) for name in _OPTIONAL}
     options = _options(spec, client, fields, read)

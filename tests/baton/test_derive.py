@@ -3,6 +3,7 @@ their definition for any mix of tasks and time entries."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
@@ -12,7 +13,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reconciler.baton.derive import Workspace, derive, reads_for
+from reconciler.baton.derive import (
+    DERIVATIONS,
+    PROJECT_FIELDS,
+    Workspace,
+    derive,
+    project_fields,
+    reads_for,
+)
 from reconciler.baton.project_data import CustomValue, Member, ProjectData, custom_values
 from reconciler.catalog import syncable_keys
 
@@ -244,3 +252,33 @@ def test_hours_and_budget_percentages_match_their_definitions(
     assert budget_used == definition(cost, exact(budget))
     for value in (hours_used, budget_used):
         assert value is None or 0 <= value <= 100
+
+
+FULL = ProjectData(
+    project={**PROJECT, "completed_datetime": "2027-03-02T00:00:00Z", "modified": "2026-12-03"},
+    members=DATA.members,
+    tasks=DATA.tasks,
+    time_entries=DATA.time_entries,
+    feedback=DATA.feedback,
+    custom=DATA.custom,
+)
+
+
+def test_every_derivation_names_the_project_fields_it_reads() -> None:
+    assert PROJECT_FIELDS.keys() == DERIVATIONS.keys()
+
+
+@pytest.mark.parametrize("key", sorted(DERIVATIONS))
+def test_a_project_kept_to_the_fields_of_a_key_derives_the_same(key: str) -> None:
+    kept = project_fields([key])
+    project = {name: value for name, value in FULL.project.items() if name in kept}
+    trimmed = replace(FULL, project=project)
+
+    assert derive(key, trimmed, WORKSPACE) == derive(key, FULL, WORKSPACE)
+    assert kept >= {"id", "modified"}
+
+
+def test_no_plain_field_of_the_full_project_is_empty() -> None:
+    """The test above can only catch an undeclared field that has a value."""
+    plain = [key for key, fields in PROJECT_FIELDS.items() if fields and key in DERIVATIONS]
+    assert all(derive(key, FULL, WORKSPACE) is not None for key in plain)

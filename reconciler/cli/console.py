@@ -28,7 +28,17 @@ def warn(message: str) -> None:
     err.print(f"[yellow]Warning:[/] {escape(message)}", markup=True)
 
 
-def plain(text: str) -> None:
-    """Text written as it is: no markup, no wrapping (large JSON plans stay fast)."""
+def plain(text: str | bytes) -> None:
+    """Text written as it is: no markup, no wrapping (large JSON plans stay fast). UTF-8
+    bytes go straight to the output's buffer when it has one."""
+    if isinstance(text, bytes):
+        buffer = getattr(out.file, "buffer", None)
+        if buffer is None:
+            text = text.decode()
+        else:
+            out.file.flush()
+            buffer.write(text)
+            buffer.flush()
+            return
     out.file.write(text)
     out.file.flush()

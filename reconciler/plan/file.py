@@ -14,20 +14,21 @@ from reconciler.errors import PlanError
 from reconciler.plan.model import FORMAT_VERSION, Plan
 
 
-def plan_text(document: Mapping[str, Any]) -> str:
-    """The plan document (`Plan.to_json()`) as indented JSON text, ending in a newline."""
+def plan_text(document: Mapping[str, Any]) -> bytes:
+    """The plan document (`Plan.to_json()`) as indented UTF-8 JSON, ending in a newline.
+    Bytes, not text: a large plan is written as it is, without a decoded copy."""
     try:
-        return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # orjson refuses integers beyond 64 bits; the standard library does not
-        return json.dumps(document, indent=2) + "\n"
+        return (json.dumps(document, indent=2) + "\n").encode()
 
 
-def save_plan(plan: Plan, path: Path, text: str | None = None) -> None:
+def save_plan(plan: Plan, path: Path, text: bytes | None = None) -> None:
     """Write the plan document (`text`, when it is already serialized); the file holds
     references, never resolved secrets."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text if text is not None else plan_text(plan.to_json()), encoding="utf-8")
+        path.write_bytes(text if text is not None else plan_text(plan.to_json()))
     except OSError as exc:
         raise PlanError(
             f"cannot write the plan to {path}: {exc.strerror}", hint="choose a writable path"

@@ -107,9 +107,68 @@ def evaluate_cel(runner: celpy.Runner, variables: Mapping[str, Any]) -> Any:
 
 
 def to_cel(value: Any) -> Any:
-    """Plain JSON-like data as CEL values. Equal scalars share one CEL value: a plan repeats
-    the same keys and values thousands of times, and making each CEL number is slow."""
+    """Plain JSON-like data as CEL values. A map's values become CEL values when a rule
+    first reads them, so that a rule about `plan.summary` does not convert every change of
+    a large plan. Equal scalars share one CEL value: a plan repeats the same keys and values
+    thousands of times, and making each CEL number is slow."""
     return _to_cel(value, {})
+
+
+def source_of(value: Any) -> Any:
+    """The plain data a CEL map was made from by `to_cel`, or None for any other value."""
+    return value.source if isinstance(value, _LazyMap) else None
+
+
+class _Pending:
+    """A map's value not yet made a CEL value."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _LazyMap(celtypes.MapType):
+    """A CEL map whose keys are CEL values from the start and whose nested maps and lists
+    become CEL values on first read. Every way cel-python reads a map's values goes through
+    `__getitem__`, `get`, `values` or `items`; a read that bypassed them would meet a
+    `_Pending` and fail rather than see plain data."""
+
+    def __init__(self, source: Mapping[Any, Any], memo: dict[tuple[type, Any], Any]) -> None:
+        # MapType's own constructor checks and copies each key in Python; a plan's maps are
+        # built from a dict whose keys are already unique, so they are filled in one call.
+        super().__init__()
+        self.source = source
+        self._memo = memo
+        dict.update(self, {_to_cel(k, memo): _shallow(v, memo) for k, v in source.items()})
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)
+        if type(value) is _Pending:
+            value = _to_cel(value.value, self._memo)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        return super().get(key, default)
+
+    def values(self) -> Any:
+        return [self[key] for key in self]
+
+    def items(self) -> Any:
+        return [(key, self[key]) for key in self]
+
+    def __repr__(self) -> str:
+        return f"MapType({dict(self.items())!r})"
+
+
+def _shallow(value: Any, memo: dict[tuple[type, Any], Any]) -> Any:
+    """A scalar as its CEL value; a map or list, pending."""
+    if value is None or type(value) in (bool, int, float, str):
+        return _to_cel(value, memo)
+    return _Pending(value)
 
 
 def _to_cel(value: Any, memo: dict[tuple[type, Any], Any]) -> Any:
@@ -117,11 +176,7 @@ def _to_cel(value: Any, memo: dict[tuple[type, Any], Any]) -> Any:
         return None
     kind = type(value)
     if kind is dict or (kind is not str and isinstance(value, Mapping)):
-        # MapType's own constructor checks and copies each key in Python; a plan's maps are
-        # built from a dict whose keys are already unique, so they are filled in one call.
-        converted = celtypes.MapType()
-        dict.update(converted, {_to_cel(k, memo): _to_cel(v, memo) for k, v in value.items()})
-        return converted
+        return _LazyMap(value, memo)
     if kind is list or kind is tuple:
         return celtypes.ListType([_to_cel(item, memo) for item in value])
     if isinstance(value, bool | int | float | str):
@@ -173,6 +228,8 @@ def describe_failure(error: CELEvalError) -> str:
     if raw == "evaluation error" and len(error.args) > 2 and error.args[2]:
         raw = str(error.args[2][0])
     raw = raw.split(" (in activation", 1)[0]
+    # A map made by `to_cel` is named as the map it is.
+    raw = raw.replace(f"{__name__}._LazyMap", "celpy.celtypes.MapType")
     overload = _OVERLOAD.search(raw)
     if overload is not None:
         operator = overload.group(1).split("_")[-1]
@@ -198,7 +255,7 @@ def written_fields(plan: Any) -> Any:
     about fields looks at a handful of entries instead of every record.
     """
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    changes = _get(plan, "changes")
+    changes = _changes(plan)
     for change in changes if isinstance(changes, list) else []:
         for field in _fields_of(change):
             rule = str(_get(change, "rule") or "")
@@ -235,15 +292,30 @@ def _get(mapping: Any, key: str) -> Any:
 def changes_where(plan: Any, key: Any, value: Any) -> Any:
     """`changesWhere(plan, "action", "delete")`: the plan's changes whose `key` equals
     `value`, picked in Python so that a rule about a few changes does not visit them all."""
-    changes = _get(plan, "changes")
+    changes = _changes(plan)
     if not isinstance(changes, list):
         return to_cel([])
     wanted = to_plain(value)
     picked = [c for c in changes if to_plain(_get(c, str(key))) == wanted]
-    return celtypes.ListType(picked)
+    return to_cel(picked) if source_of(plan) is not None else celtypes.ListType(picked)
+
+
+def _changes(plan: Any) -> Any:
+    """The plan's changes as plain data when the plan was made by `to_cel` (reading them
+    does not convert them), else as the CEL values they are."""
+    source = source_of(plan)
+    return _get(source if source is not None else plan, "changes")
+
+
+def type_of(value: Any) -> Any:
+    """`type(x)`, with a map made by `to_cel` reported as the `map` it is."""
+    if isinstance(value, _LazyMap):
+        return celtypes.MapType
+    return celtypes.TypeType(value)
 
 
 FUNCTIONS: Final[Mapping[str, Any]] = {
+    "type": type_of,
     "writtenFields": written_fields,
     "changesWhere": changes_where,
 }

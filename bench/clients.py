@@ -1,16 +1,17 @@
 """The plain clients the read floor and the naive baseline use: simple-salesforce as a
-hand-written script would call it, and Baton's list endpoint in pages of 100 under a
-sliding-window ceiling of requests a minute (the same ceiling the reconciler obeys)."""
+hand-written script would call it, and Baton's list endpoint in pages of 100 under the
+reconciler's own sliding-window ceiling of requests a minute."""
 
 from __future__ import annotations
 
-import collections
-import time
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import requests
 from simple_salesforce.api import Salesforce
+
+from reconciler.baton.ratelimit import SlidingWindow
 
 API_VERSION = "62.0"
 PAGE_SIZE = 100
@@ -34,27 +35,27 @@ def salesforce(env: Mapping[str, str]) -> Salesforce:
     )
 
 
-class Ceiling:
-    """At most `per_minute` requests in any 60 seconds: waits before a request that would
-    go over, as the reconciler's Baton client does."""
+class BatonRefused(Exception):
+    """Baton answered a list request with an error; the message names the collection and
+    the status, never the URL (it carries the API key)."""
 
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._starts: collections.deque[float] = collections.deque()
 
-    def wait(self) -> None:
-        """Block until one more request fits in the window, then count it."""
-        now = time.monotonic()
-        while self._starts and self._starts[0] <= now - 60:
-            self._starts.popleft()
-        if len(self._starts) >= self.per_minute:
-            time.sleep(self._starts[0] + 60 - now)
-            self._starts.popleft()
-        self._starts.append(time.monotonic())
+def run_main(main: Callable[[], int]) -> int:
+    """A step's `main()`, with Baton's refusal as one line on stderr and exit 1."""
+    try:
+        return main()
+    except BatonRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+
+
+def ceiling(per_minute: int) -> SlidingWindow:
+    """The reconciler's own ceiling of Baton requests a minute."""
+    return SlidingWindow(per_minute)
 
 
 def baton_list(
-    http: requests.Session, env: Mapping[str, str], collection: str, ceiling: Ceiling
+    http: requests.Session, env: Mapping[str, str], collection: str, window: SlidingWindow
 ) -> Iterator[dict[str, Any]]:
     """Every object of a Baton collection, following `next` links page by page."""
     url: str | None = f"{env['BATON_SF_BATON_URL']}/api/{collection}/"
@@ -63,9 +64,13 @@ def baton_list(
         "api_key": env["BATON_SF_BATON_API_KEY"],
     }
     while url is not None:
-        ceiling.wait()
-        answer = http.get(url, params=params, timeout=120)
-        answer.raise_for_status()
+        window.acquire()
+        try:
+            answer = http.get(url, params=params, timeout=120)
+        finally:
+            window.release()
+        if answer.status_code >= 400:
+            raise BatonRefused(f"Baton answered {answer.status_code} to a list of {collection}")
         page = answer.json()
         yield from page["results"]
         # `next` keeps every other parameter of the request, the API key included.

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any, cast
 
-from bench.clients import Ceiling, baton_list, salesforce, session
+from bench.clients import baton_list, ceiling, run_main, salesforce, session
 
 # Known limit: the naive baseline runs after the reconciler's apply, on the state it left;
 # on a first import the projects already exist, so its figures hold no Baton creates.
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     records = sf.query_all(args.soql)["records"]
     projects = {
         str(project["id"]): project
-        for project in baton_list(session(env), env, "projects", Ceiling(args.per_minute))
+        for project in baton_list(session(env), env, "projects", ceiling(args.per_minute))
     }
     updates = 0
     for record in records:
@@ -63,4 +63,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main(main))

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from bench.clients import Ceiling, baton_list, salesforce, session
+from bench.clients import baton_list, ceiling, run_main, salesforce, session
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,9 +26,9 @@ def main(argv: list[str] | None = None) -> int:
 
     env = dict(os.environ)
     records = salesforce(env).query_all(args.soql)["records"]
-    http, ceiling = session(env), Ceiling(args.per_minute)
+    http, window = session(env), ceiling(args.per_minute)
     objects = {
-        name: sum(1 for _ in baton_list(http, env, name, ceiling))
+        name: sum(1 for _ in baton_list(http, env, name, window))
         for name in filter(None, args.collections.split(","))
     }
 
@@ -37,4 +37,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main(main))

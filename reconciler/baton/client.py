@@ -192,9 +192,9 @@ class BatonClient:
     ) -> tuple[_Answer | None, BatonSfError | None]:
         """One request; the HTTP library's exception is turned into ours *outside* its
         handler, so that no chained exception carries the URL and its API key."""
-        self._window.acquire()
         if self._abandoned:
             raise ReadAbandoned(f"{what} was abandoned: the run failed")
+        self._window.acquire()
         self.calls += 1
         self.calls_by_kind[(method, collection)] += 1
         log.debug("Baton %s %s", method, redact(url))
@@ -207,6 +207,8 @@ class BatonClient:
         except requests.exceptions.RequestException as exc:
             failure = type(exc).__name__
             tls_failure = isinstance(exc, requests.exceptions.SSLError)
+        finally:
+            self._window.release()
         if failure is not None:
             return None, transport_error(redact(self.url), what, failure, tls=tls_failure)
         return self._answer(response, what)

@@ -160,6 +160,12 @@ def project_fields(keys: Iterable[str]) -> frozenset[str]:
     return frozenset(fields)
 
 
+def custom_titles(keys: Iterable[str]) -> frozenset[str]:
+    """The custom fields, by case-folded title, whose values a plan keeps when it derives
+    `keys`: those of the custom.NAME keys (titles match whatever their case)."""
+    return frozenset(key[len(CUSTOM_PREFIX) :].casefold() for key in keys if is_custom_key(key))
+
+
 READS: Mapping[str, frozenset[str]] = {
     "vendorLeadEmail": frozenset({"project_users", "users"}),
     "clientLeadEmail": frozenset({"project_users", "users"}),

@@ -464,6 +464,7 @@ def _seed_ids(records: dict[str, list[JsonDict]], source: str) -> dict[str, dict
     ids: dict[str, dict[int, int]] = {}
     for collection, entries in records.items():
         given: dict[int, int] = {}
+        taken: set[int] = set()
         for index, entry in enumerate(entries):
             object_id = entry.get("id")
             if object_id is None:
@@ -471,11 +472,12 @@ def _seed_ids(records: dict[str, list[JsonDict]], source: str) -> dict[str, dict
             place = f"{source}: baton.{collection}[{index}].id"
             if isinstance(object_id, bool) or not isinstance(object_id, int) or object_id < 1:
                 raise EmulatorError(f"{place}: {object_id!r} is not an id; use a positive integer")
-            if object_id in given.values():
+            if object_id in taken:
                 raise EmulatorError(
                     f"{place}: id {object_id} is used twice in {collection}; give each its own"
                 )
             given[index] = object_id
+            taken.add(object_id)
         next_id = max(given.values(), default=0) + 1
         for index in range(len(entries)):
             if index not in given:

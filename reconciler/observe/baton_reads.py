@@ -15,7 +15,7 @@ from typing import Any
 
 from reconciler.baton import directory as names
 from reconciler.baton.client import BatonClient
-from reconciler.baton.derive import project_fields, reads_for
+from reconciler.baton.derive import custom_titles, project_fields, reads_for
 from reconciler.baton.project_data import (
     JsonObject,
     ProjectData,
@@ -66,7 +66,8 @@ def read_baton(spec: Spec, client: BatonClient) -> BatonRead:
     capabilities = client.capabilities()
     fields = list(client.list("custom_fields"))
     values = _listed(client, "custom_field_values")
-    kept = project_fields(key for sync in spec.sync_backs for key in sync.fields.values())
+    keys = [key for sync in spec.sync_backs for key in sync.fields.values()]
+    kept = project_fields(keys)
     projects = {
         int(project["id"]): without_hyperlinks({k: project[k] for k in kept if k in project})
         for project in client.list("projects")
@@ -79,7 +80,7 @@ def read_baton(spec: Spec, client: BatonClient) -> BatonRead:
     link_values, links = _links(values, link_field_id)
     users = collections["users"]
     emails = {int(user["id"]): str(user.get("email") or "") for user in users if "id" in user}
-    data = _project_data(projects, collections, values, emails)
+    data = _project_data(projects, collections, values_titled(values, custom_titles(keys)), emails)
     directory = names.Directory(
         users=names.index_users(users),
         custom_fields=names.index_custom_fields(fields, options),
@@ -172,6 +173,18 @@ def _links(
         value_ids[project_id] = int(value["id"])
         links.setdefault(str(value["value_text"]), project_id)
     return value_ids, links
+
+
+def values_titled(values: Iterable[JsonObject], titles: frozenset[str]) -> list[JsonObject]:
+    """The custom field values of the fields titled `titles` (case-folded): the only ones a
+    plan derives anything from, so that the link every project holds is not kept twice."""
+    kept = []
+    for value in values:
+        field_info = value.get("field")
+        title = field_info.get("title") if isinstance(field_info, Mapping) else None
+        if isinstance(title, str) and title.casefold() in titles:
+            kept.append(value)
+    return kept
 
 
 def _project_data(

@@ -59,10 +59,15 @@ def rows_from_csv(text: str, type_of: TypeOf) -> Iterator[dict[str, Any]]:
     if not header:
         return
     types = [type_of(name) for name in header]
+    paths = [tuple(name.split(".")) for name in header]
+    # Values repeat from record to record (stages, types, dates); a page's records share
+    # one string for each, so that a hundred thousand records hold far fewer strings.
+    seen: dict[Any, Any] = {}
     for values in reader:
         if not values:
             continue
-        yield _nest(header, [_typed(v, t) for v, t in zip(values, types, strict=True)])
+        typed = [_typed(v, t) for v, t in zip(values, types, strict=True)]
+        yield _nest(paths, [seen.setdefault(v, v) if type(v) is str else v for v in typed])
 
 
 def csv_value(value: Any) -> str:
@@ -151,12 +156,11 @@ def _rest_datetime(text: str) -> str:
     return text
 
 
-def _nest(header: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
-    """Dotted columns as nested records; a parent whose every column is empty is null,
-    as the REST API answers when the lookup is empty."""
+def _nest(paths: Sequence[tuple[str, ...]], values: Sequence[Any]) -> dict[str, Any]:
+    """Dotted columns (split at their dots) as nested records; a parent whose every column
+    is empty is null, as the REST API answers when the lookup is empty."""
     row: dict[str, Any] = {}
-    for name, value in zip(header, values, strict=True):
-        parts = name.split(".")
+    for parts, value in zip(paths, values, strict=True):
         target = row
         for part in parts[:-1]:
             child = target.get(part)

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from reconciler.baton.derive import custom_titles
 from reconciler.emulator.baton_api import BY_COLLECTION
-from reconciler.observe.baton_reads import without_hyperlinks
+from reconciler.observe.baton_reads import values_titled, without_hyperlinks
 from tests.baton.support import InProcess, SpecDir, rule_document, sync_document
 
 PROJECTS = 250
@@ -105,3 +106,17 @@ def test_objects_are_kept_without_their_hyperlinks() -> None:
         "companies": [],
     }
     assert without_hyperlinks(value) == value
+
+
+def test_only_the_custom_values_a_sync_back_maps_are_kept() -> None:
+    def value(value_id: int, title: str, text: str) -> dict[str, Any]:
+        field = {"id": value_id, "title": title, "type": "text"}
+        return {"id": value_id, "project": 1, "field": field, "value_text": text}
+
+    link, region = value(1, "Salesforce Link", "won/006B0000000001AAA"), value(2, "Region", "EMEA")
+
+    titles = custom_titles(["status", "custom.region", "projectId"])
+
+    assert titles == {"region"}
+    assert values_titled([link, region], titles) == [region]
+    assert values_titled([link, region], custom_titles(["status"])) == []

@@ -141,3 +141,12 @@ def test_a_failure_without_a_field_list_names_the_columns_its_message_names() ->
     (failure,) = bulk.failed_records(text)
 
     assert failure.fields == ("Baton_Status__c",)
+
+
+def test_records_of_a_page_share_one_string_for_a_repeated_value() -> None:
+    text = '"Id","StageName"\n"006A","Closed Won"\n"006B","Closed Won"\n'
+
+    first, second = rows(text)
+
+    assert first["StageName"] == second["StageName"] == "Closed Won"
+    assert first["StageName"] is second["StageName"]

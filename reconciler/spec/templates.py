@@ -260,12 +260,73 @@ def _root_names(text: str) -> frozenset[str]:
     return frozenset(path.split(".")[0] for path in template_variables(text))
 
 
+_Part = str | tuple[str, ...]
+"""A piece of a plain template: literal text, or a field path split at its dots."""
+
+
+@functools.lru_cache(maxsize=512)
+def _plain_parts(text: str) -> tuple[_Part, ...] | None:
+    """The template as literal text and field paths, when that is all it holds (the common
+    `{{ Account.Name }} - {{ Name }}`); None when it uses filters, tests or anything else."""
+    body = _parse(text).body
+    if len(body) != 1 or not isinstance(body[0], nodes.Output):
+        return None
+    parts: list[_Part] = []
+    for node in body[0].nodes:
+        if isinstance(node, nodes.TemplateData):
+            parts.append(str(node.data))
+            continue
+        chain = _chain(node)
+        if chain is None or any(name.startswith("_") for name in chain):
+            return None
+        parts.append(tuple(chain))
+    return tuple(parts)
+
+
+_FALL_BACK: Final = object()
+
+
+def _plain_render(parts: tuple[_Part, ...], record: Mapping[str, Any]) -> Any:
+    """A plain template rendered without Jinja2, printing values as Jinja2 does here; or
+    `_FALL_BACK` when a value is anything but what such a path usually meets (a missing
+    field, a record printed whole, a path through a value), so that Jinja2 renders it and
+    reports what went wrong in its own words."""
+    out: list[str] = []
+    for part in parts:
+        if type(part) is str:
+            out.append(part)
+            continue
+        current: Any = record
+        for name in part:
+            if current is None:
+                break
+            if not isinstance(current, Mapping):
+                return _FALL_BACK
+            found, current = _lookup(current, name)
+            if not found:
+                return _FALL_BACK
+        if isinstance(current, Mapping):
+            return _FALL_BACK
+        out.append(str(_finalize(current)))
+    return "".join(out)
+
+
 def render(text: str, record: Mapping[str, Any]) -> str:
     """`text` rendered with the record's fields as variables.
 
     Raises TemplateError naming the template when it reads a field the record does not
     have, is refused by the sandbox, or fails on the record's values.
     """
+    parts = _plain_parts(text)
+    if parts is not None:
+        rendered = _plain_render(parts, record)
+        if rendered is not _FALL_BACK:
+            return str(rendered)
+    return render_with_jinja(text, record)
+
+
+def render_with_jinja(text: str, record: Mapping[str, Any]) -> str:
+    """`render`, always through the Jinja2 sandbox."""
     template = _compiled(text)
     context = {key: _wrap(value) for key, value in record.items() if isinstance(key, str)}
     for name in _root_names(text) - context.keys():

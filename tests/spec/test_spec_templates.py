@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconciler.spec.templates import (
     RecordPathError,
@@ -12,6 +14,7 @@ from reconciler.spec.templates import (
     field_value,
     is_template,
     render,
+    render_with_jinja,
     template_problems,
     template_variables,
 )
@@ -142,3 +145,37 @@ def test_field_value_of_a_path_never_read_is_an_error() -> None:
 def test_field_value_through_a_plain_value_is_an_error() -> None:
     with pytest.raises(RecordPathError, match="not a record"):
         field_value(RECORD, "Name.First")
+
+
+KEYS = st.sampled_from(["Name", "name", "Account", "Owner", "Amount", "attributes"])
+LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(-10, 10, allow_nan=False)
+    | st.text(alphabet="ab -{}", max_size=4)
+)
+RECORDS = st.dictionaries(
+    KEYS,
+    st.recursive(LEAVES, lambda inner: st.dictionaries(KEYS, inner, max_size=3), max_leaves=6),
+    max_size=4,
+)
+PATHS = st.lists(KEYS, min_size=1, max_size=3).map(".".join)
+TEMPLATES = st.lists(
+    st.text(alphabet="xyz -:", max_size=3) | PATHS.map(lambda path: "{{ " + path + " }}"),
+    min_size=1,
+    max_size=4,
+).map("".join)
+
+
+def outcome(renderer: Any, text: str, record: dict[str, Any]) -> tuple[str, str]:
+    try:
+        return "text", renderer(text, record)
+    except TemplateError as exc:
+        return "error", exc.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEMPLATES, record=RECORDS)
+def test_plain_templates_render_as_jinja_renders_them(text: str, record: dict[str, Any]) -> None:
+    assert outcome(render, text, record) == outcome(render_with_jinja, text, record)

@@ -6,7 +6,8 @@ names follow "The plan document" in DESIGN.md.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import functools
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,6 +51,24 @@ class FieldChange(_Frozen):
     before: Any = None
     after: Any = None
     source: str = Field(alias="from")
+
+
+_SHAREABLE: Final = (type(None), str, bool, int)
+
+
+def field_change(before: Any, after: Any, source: str) -> FieldChange:
+    """A field write; equal ones are one frozen object when their values are null, text,
+    booleans or integers (a first import plans the same pending writes for every record,
+    and a hundred thousand copies would take hundreds of MB)."""
+    pending = is_known_after_apply(after)
+    if type(before) in _SHAREABLE and (pending or type(after) in _SHAREABLE):
+        return _shared_field_change(before, None if pending else after, pending, source)
+    return FieldChange(before=before, after=after, source=source)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _shared_field_change(before: Any, after: Any, pending: bool, source: str) -> FieldChange:
+    return FieldChange(before=before, after=KNOWN_AFTER_APPLY if pending else after, source=source)
 
 
 class Change(_Frozen):

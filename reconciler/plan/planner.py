@@ -31,6 +31,7 @@ from reconciler.plan.model import (
     Summary,
     Targets,
     Tool,
+    field_change,
 )
 from reconciler.plan.related import merge_writes, plan_related
 from reconciler.plan.schema import plan_schema, schema_calls
@@ -150,7 +151,7 @@ def _plan_new(
     planned = new_record_values(spec, observed, rule, syncs, ref, after)
     draft.diagnostics.extend(planned.diagnostics)
     fields = {
-        name: FieldChange(before=record.data.get(name), after=wanted.value, source=wanted.key)
+        name: field_change(record.data.get(name), wanted.value, wanted.key)
         for name, wanted in planned.values.items()
         if wanted.value == KNOWN_AFTER_APPLY or not same_value(record.data.get(name), wanted.value)
     }
@@ -219,7 +220,7 @@ def desired_fields(
             if diagnostics is not None:
                 diagnostics.append(_conflict_diagnostic(record, name, conflict, policies[name]))
             continue
-        changes[name] = FieldChange(before=before, after=wanted.value, source=wanted.key)
+        changes[name] = field_change(before, wanted.value, wanted.key)
     return changes
 
 

@@ -19,7 +19,7 @@ from reconciler.catalog import canonical_id
 from reconciler.observe.model import Observed
 from reconciler.observe.sync_reads import project_id_for
 from reconciler.plan.compare import same_value
-from reconciler.plan.model import Change, FieldChange, PlanDiagnostic, RecordRef
+from reconciler.plan.model import Change, FieldChange, PlanDiagnostic, RecordRef, field_change
 from reconciler.plan.sync_values import sync_values
 from reconciler.spec import Spec
 
@@ -128,7 +128,7 @@ def _field_changes(
         before = related.get(name)
         after = contributions[0].value
         if not same_value(before, after):
-            changes[name] = FieldChange(before=before, after=after, source=contributions[0].key)
+            changes[name] = field_change(before, after, contributions[0].key)
     return changes
 
 

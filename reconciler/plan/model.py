@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FORMAT_VERSION = "1"
 
@@ -85,6 +85,17 @@ class Change(_Frozen):
     field: str | None = None
     reason: str | None = None
     observed: dict[str, Any] | None = None
+
+    @field_validator("fields")
+    @classmethod
+    def _shared_fields(cls, fields: dict[str, FieldChange] | None) -> Any:
+        """Equal field writes as one object, also in a plan read back from its file."""
+        if fields is None:
+            return None
+        return {
+            name: field_change(change.before, change.after, change.source)
+            for name, change in fields.items()
+        }
 
 
 class PlanDiagnostic(_Frozen):

@@ -34,7 +34,7 @@ class CustomValue:
     value: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectData:
     """A project as the API serves it, and what belongs to it."""
 

@@ -65,8 +65,12 @@ def read_baton(spec: Spec, client: BatonClient) -> BatonRead:
     needed = needed_collections(spec)
     capabilities = client.capabilities()
     fields = list(client.list("custom_fields"))
-    values = _listed(client, "custom_field_values")
+    link_field_id = _link_field_id(fields)
     keys = [key for sync in spec.sync_backs for key in sync.fields.values()]
+    # Every project holds a link value: they are read as they arrive, not kept in a list.
+    link_values, links, values = _split_values(
+        client.list("custom_field_values"), link_field_id, custom_titles(keys)
+    )
     kept = project_fields(keys)
     projects = {
         int(project["id"]): without_hyperlinks({k: project[k] for k in kept if k in project})
@@ -76,11 +80,9 @@ def read_baton(spec: Spec, client: BatonClient) -> BatonRead:
     collections = {name: _read(client, name, needed, read) for name in _OPTIONAL}
     options = _options(spec, client, fields, read)
 
-    link_field_id = _link_field_id(fields)
-    link_values, links = _links(values, link_field_id)
     users = collections["users"]
     emails = {int(user["id"]): str(user.get("email") or "") for user in users if "id" in user}
-    data = _project_data(projects, collections, values_titled(values, custom_titles(keys)), emails)
+    data = _project_data(projects, collections, values, emails)
     directory = names.Directory(
         users=names.index_users(users),
         custom_fields=names.index_custom_fields(fields, options),
@@ -146,7 +148,7 @@ def read_links(client: BatonClient) -> dict[str, int]:
     field_id = _link_field_id(client.list("custom_fields"))
     if field_id is None:
         return {}
-    return _links(client.list("custom_field_values"), field_id)[1]
+    return _split_values(client.list("custom_field_values"), field_id, frozenset())[1]
 
 
 def _link_field_id(fields: Iterable[JsonObject]) -> int | None:
@@ -156,23 +158,26 @@ def _link_field_id(fields: Iterable[JsonObject]) -> int | None:
     return None
 
 
-def _links(
-    values: Iterable[JsonObject], field_id: int | None
-) -> tuple[dict[int, int], dict[str, int]]:
-    """The link custom field values: project ID -> value ID, and link key -> project ID."""
-    if field_id is None:
-        return {}, {}
+def _split_values(
+    values: Iterable[JsonObject], field_id: int | None, titles: frozenset[str]
+) -> tuple[dict[int, int], dict[str, int], list[JsonObject]]:
+    """One pass over the custom field values: the link field's (project ID -> value ID, and
+    link key -> project ID), and the values of the fields titled `titles` (case-folded),
+    the only ones a plan derives anything from."""
     value_ids: dict[int, int] = {}
     links: dict[str, int] = {}
+    kept: list[JsonObject] = []
     for value in values:
-        if id_of(value.get("field")) != field_id:
+        if titles and values_titled([value], titles):
+            kept.append(without_hyperlinks(value))
+        if field_id is None or id_of(value.get("field")) != field_id:
             continue
         project_id = id_of(value.get("project"))
         if project_id is None or not value.get("value_text"):
             continue
         value_ids[project_id] = int(value["id"])
         links.setdefault(str(value["value_text"]), project_id)
-    return value_ids, links
+    return value_ids, links, kept
 
 
 def values_titled(values: Iterable[JsonObject], titles: frozenset[str]) -> list[JsonObject]:

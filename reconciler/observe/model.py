@@ -26,7 +26,7 @@ def link_key(rule: str, record_id: str) -> str:
     return f"{rule}/{record_id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObservedRecord:
     """One Salesforce record a rule imports or syncs back to, in SOQL's nested JSON form."""
 

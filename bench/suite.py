@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,10 @@ class Context:
     spec_env: str
     per_minute: int
     policies: Path
-    last_baton: tuple[int, float] = (0, 0.0)
+    recent_baton: list[tuple[int, float]] = field(default_factory=list)
+    """(Baton requests, when the step ended) of each step so far."""
+    expected_baton: int = 0
+    """Baton requests a step may make: as many as the plan made."""
 
 
 def run_workload(load: Workload, size: int, work: Path, *, verify: bool = True) -> dict[str, Any]:
@@ -199,16 +202,34 @@ def _step(context: Context, name: str, command: list[str]) -> Step:
             f"{run.stderr[-3000:]}"
         )
     step = Step(run, context.emulator.stats(), context.emulator.served_seconds(log_offset))
-    context.last_baton = (step.total("baton"), step.ended)
+    context.recent_baton.append((step.total("baton"), step.ended))
+    context.expected_baton = max(context.expected_baton, step.total("baton"))
     return step
 
 
 def _wait_for_baton_window(context: Context) -> None:
-    """Let Baton's minute window empty before a step when the last one used most of it, so
-    that no step is throttled for requests another step made (the wait is not timed)."""
-    used, ended = context.last_baton
-    if context.per_minute <= REAL_BATON_RATE and used * 2 > context.per_minute:
-        time.sleep(max(0.0, ended + 61 - time.monotonic()))
+    """Let Baton's minute window empty before a step when what earlier steps sent in it and
+    what this one may send could go over the limit, so that no step is throttled for
+    requests another step made (the wait is not timed)."""
+    if context.per_minute > REAL_BATON_RATE:
+        return
+    time.sleep(
+        baton_wait(
+            context.recent_baton, context.expected_baton, context.per_minute, time.monotonic()
+        )
+    )
+
+
+def baton_wait(
+    steps: Sequence[tuple[int, float]], expected: int, per_minute: int, now: float
+) -> float:
+    """Seconds to wait until the Baton requests of earlier `steps` (count, end time) that
+    are still in the server's minute window leave room for `expected` more: none when they
+    already do, else until all of them have left it (a second to spare)."""
+    recent = [(count, ended) for count, ended in steps if count and ended + 61 > now]
+    if not recent or sum(count for count, _ in recent) + expected <= per_minute:
+        return 0.0
+    return max(ended for _, ended in recent) + 61 - now
 
 
 def _cli(context: Context, *args: str) -> list[str]:

@@ -37,7 +37,9 @@ COLLECTION_SIZE: Final = 200
 BULK_READ_THRESHOLD: Final = 10_000
 # Above this many records per object a write is one Bulk API 2.0 ingest job.
 BULK_WRITE_THRESHOLD: Final = 2_000
-BULK_POLL_SECONDS: Final = 2.0
+# The first look at a Bulk API 2.0 job's state comes this long after it starts; simple-salesforce
+# then waits a little longer before each next look.
+BULK_POLL_SECONDS: Final = 0.5
 _TIMEOUT: Final = 60
 
 

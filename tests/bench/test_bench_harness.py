@@ -10,7 +10,7 @@ import pytest
 
 from bench.__main__ import main
 from bench.report import markdown
-from bench.suite import check_plan, listed_collections, salesforce_write_calls
+from bench.suite import baton_wait, check_plan, listed_collections, salesforce_write_calls
 from bench.workloads import moved_indexes, seed, workload
 
 SIZE = 20
@@ -125,3 +125,14 @@ def _machine() -> dict[str, object]:
         "loadAverageAtStart": [0.0, 0.0, 0.0],
         "loadAverageAtEnd": [0.0, 0.0, 0.0],
     }
+
+
+def test_a_step_waits_only_when_the_minute_could_overflow() -> None:
+    # A plan sent 1,000 requests ending at 100 s; an apply sent 3 ending at 130 s.
+    steps = [(1000, 100.0), (3, 130.0)]
+
+    assert baton_wait(steps, 1000, 1000, now=140.0) == pytest.approx(51.0)
+    assert baton_wait(steps, 1000, 1000, now=170.0) == pytest.approx(21.0)
+    assert baton_wait(steps, 1000, 1000, now=200.0) == 0.0
+    assert baton_wait([(3, 130.0)], 900, 1000, now=140.0) == 0.0
+    assert baton_wait([(3, 130.0)], 1000, 1000, now=140.0) == pytest.approx(51.0)

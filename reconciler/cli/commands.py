@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.markup import escape
@@ -17,7 +17,7 @@ from reconciler.cli import console, review
 from reconciler.cli.annotations import FormatOption, diagnostic_annotation
 from reconciler.cli.progress import progress_bar
 from reconciler.errors import PlanError
-from reconciler.plan.file import load_plan, plan_text, save_plan
+from reconciler.plan.file import load_plan, save_plan, write_plan
 from reconciler.plan.markdown import render_markdown
 from reconciler.plan.model import Plan
 from reconciler.plan.render import render_text
@@ -55,14 +55,13 @@ def plan(
     """Show what apply would change in Baton and Salesforce, judged by the policies."""
     github = review.output_mode(output_format, as_json=as_json, markdown=markdown)
     policy_set = review.policies_for_plan(policies, as_json=as_json, github=github)
-    _, the_plan, document, report = _planned(spec_dir, env, policy_set, github)
-    text = plan_text(document) if out is not None or as_json else None
+    _, the_plan, report = _planned(spec_dir, env, policy_set, github)
     if out is not None:
-        save_plan(the_plan, out, text)
+        save_plan(the_plan, out)
     if markdown:
         console.plain(render_markdown(the_plan, artifact=str(out or "plan.json")))
-    elif text is not None and as_json:
-        console.plain(text)
+    elif as_json:
+        _print_json(the_plan, out)
     else:
         console.plain(render_text(the_plan))
         review.print_findings(report, github=github)
@@ -76,9 +75,20 @@ def plan(
         raise typer.Exit(2)
 
 
+def _print_json(the_plan: Plan, saved: Path | None) -> None:
+    """The plan document on standard output: copied from the file just saved, else written
+    a change at a time."""
+    with console.binary() as stream:
+        if saved is None:
+            write_plan(the_plan, stream)
+        else:
+            with saved.open("rb") as source:
+                shutil.copyfileobj(source, stream)
+
+
 def _planned(
     spec_dir: Path, env: str | None, policy_set: PolicySet | None, github: bool
-) -> tuple[tuple[Spec, Clients], Plan, dict[str, Any], PolicyReport | None]:
+) -> tuple[tuple[Spec, Clients], Plan, PolicyReport | None]:
     """Plan, then judge the plan; with --format github a spec error is also annotated."""
     try:
         spec, clients, the_plan = plan_spec(spec_dir, env, last_written=written_values)
@@ -119,7 +129,7 @@ def apply(
         clients = connect(spec)
     else:
         policy_set = review.policies_for_plan(policies, as_json=as_json, github=False)
-        (spec, clients), the_plan, _, judged = _planned(target, env, policy_set, False)
+        (spec, clients), the_plan, judged = _planned(target, env, policy_set, False)
         if not as_json:
             _print_plan(the_plan, False)
             review.print_findings(judged, github=False)
@@ -182,7 +192,7 @@ def show(
 
 def _print_plan(the_plan: Plan, as_json: bool) -> None:
     if as_json:
-        console.plain(plan_text(the_plan.to_json()))
+        _print_json(the_plan, None)
     else:
         console.plain(render_text(the_plan))
 

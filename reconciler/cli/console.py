@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
@@ -42,3 +46,18 @@ def plain(text: str | bytes) -> None:
             return
     out.file.write(text)
     out.file.flush()
+
+
+@contextmanager
+def binary() -> Iterator[IO[bytes]]:
+    """Standard output as a binary stream for large UTF-8 output written in pieces: the
+    output's own buffer when it has one, else a buffer decoded onto it at the end."""
+    out.file.flush()
+    buffer = getattr(out.file, "buffer", None)
+    if buffer is not None:
+        yield buffer
+        buffer.flush()
+        return
+    collected = io.BytesIO()
+    yield collected
+    plain(collected.getvalue().decode())

@@ -18,6 +18,7 @@ from reconciler.cli.annotations import (
     finding_annotation,
 )
 from reconciler.errors import BatonSfError
+from reconciler.plan.document import PlanDocument
 from reconciler.plan.file import load_plan
 from reconciler.plan.model import Plan
 from reconciler.policy import (
@@ -81,7 +82,7 @@ def check(
     if env is None and the_plan is not None:
         env = the_plan.spec.environment
     _valid_spec(spec_dir, env, the_plan, as_json=as_json, github=github)
-    plan_json = the_plan.to_json() if the_plan is not None else None
+    plan_json = PlanDocument(the_plan) if the_plan is not None else None
     report = evaluate_policies(policy_set, spec_data(spec_dir, env), plan_json, env)
     if as_json:
         console.plain(json.dumps({"passed": not report.denied, **report.to_json()}, indent=2))
@@ -166,17 +167,14 @@ def judge_plan(
     spec_dir: Path,
     env: str | None,
     salesforce: SalesforceClient,
-) -> tuple[Plan, dict[str, Any], PolicyReport | None]:
-    """The plan with the org's API allowance and the policy results recorded in it, and its
-    document (`Plan.to_json()`), made once: a plan of many changes is slow to serialize."""
+) -> tuple[Plan, PolicyReport | None]:
+    """The plan with the org's API allowance and the policy results recorded in it. The
+    policies read the plan as a `PlanDocument`, each change made JSON as a rule reads it."""
     the_plan = with_api_allowance(the_plan, daily_api_requests(salesforce))
-    document = the_plan.to_json()
     if policy_set is None:
-        return the_plan, document, None
-    report = evaluate_policies(policy_set, spec_data(spec_dir, env), document, env)
-    the_plan = the_plan.model_copy(update={"policy": report.result()})
-    document["policy"] = the_plan.policy.model_dump(mode="json", by_alias=True)
-    return the_plan, document, report
+        return the_plan, None
+    report = evaluate_policies(policy_set, spec_data(spec_dir, env), PlanDocument(the_plan), env)
+    return the_plan.model_copy(update={"policy": report.result()}), report
 
 
 def print_findings(report: PolicyReport | None, *, github: bool) -> None:

@@ -9,7 +9,14 @@ from __future__ import annotations
 import functools
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 FORMAT_VERSION = "1"
 
@@ -29,8 +36,24 @@ Resource = Literal[
 KNOWN_AFTER_APPLY: dict[str, Any] = {"knownAfterApply": True}
 
 
+_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
+
+
+class _Many(_Frozen):
+    """A model a plan holds one of per record: those that set the same fields share one set
+    of their names. A set of its own costs each of a plan's hundreds of thousands of changes
+    more than half a kilobyte; a frozen model never adds to it, and copies get their own."""
+
+    @model_validator(mode="after")
+    def _shared_fields_set(self) -> Any:
+        names = self.__pydantic_fields_set__
+        shared = _FIELD_SETS.setdefault(frozenset(names), names)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        return self
 
 
 def is_known_after_apply(value: Any) -> bool:
@@ -38,7 +61,7 @@ def is_known_after_apply(value: Any) -> bool:
     return isinstance(value, dict) and value.get("knownAfterApply") is True
 
 
-class RecordRef(_Frozen):
+class RecordRef(_Many):
     """A Salesforce record."""
 
     object: str
@@ -51,6 +74,12 @@ class FieldChange(_Frozen):
     before: Any = None
     after: Any = None
     source: str = Field(alias="from")
+
+    @model_serializer(mode="plain")
+    def _always_both_values(self) -> dict[str, Any]:
+        """`before` and `after` even when null: a change written without its empty keys
+        still says a field was empty."""
+        return {"before": self.before, "after": self.after, "from": self.source}
 
 
 _SHAREABLE: Final = (type(None), str, bool, int)
@@ -71,7 +100,7 @@ def _shared_field_change(before: Any, after: Any, pending: bool, source: str) ->
     return FieldChange(before=before, after=KNOWN_AFTER_APPLY if pending else after, source=source)
 
 
-class Change(_Frozen):
+class Change(_Many):
     """One change to Baton or Salesforce."""
 
     action: Action
@@ -86,16 +115,25 @@ class Change(_Frozen):
     reason: str | None = None
     observed: dict[str, Any] | None = None
 
-    @field_validator("fields")
+    @field_validator("fields", mode="before")
     @classmethod
-    def _shared_fields(cls, fields: dict[str, FieldChange] | None) -> Any:
-        """Equal field writes as one object, also in a plan read back from its file."""
-        if fields is None:
-            return None
-        return {
-            name: field_change(change.before, change.after, change.source)
-            for name, change in fields.items()
-        }
+    def _shared_fields(cls, fields: Any) -> Any:
+        """Equal field writes as one object in a plan read back from its file, as the
+        planner makes them (its writes arrive as models, already shared)."""
+        if not isinstance(fields, dict):
+            return fields
+        return {name: _shared_write(value) for name, value in fields.items()}
+
+
+_WRITE_KEYS: Final = frozenset({"before", "after", "from"})
+
+
+def _shared_write(value: Any) -> Any:
+    """A field write read from a file as the shared FieldChange of its values; anything
+    that is not a well-formed write is left for validation to refuse with its reason."""
+    if type(value) is dict and value.keys() <= _WRITE_KEYS and type(value.get("from")) is str:
+        return field_change(value.get("before"), value.get("after"), value["from"])
+    return value
 
 
 class PlanDiagnostic(_Frozen):
@@ -178,11 +216,28 @@ class Plan(_Frozen):
         return bool(self.changes)
 
     def to_json(self) -> dict[str, Any]:
-        """The plan document as JSON-ready data, with the stable camelCase names."""
-        data = self.model_dump(mode="json", by_alias=True)
-        data["changes"] = [_without_empty(change) for change in data["changes"]]
+        """The plan document as JSON-ready data, with the stable camelCase names. Its
+        changes come last, so that a reader of the file finds the summary, diagnostics and
+        policy findings first, and a loader has read everything else when it reaches them."""
+        return {**self.head_json(), "changes": [change_json(c) for c in self.changes]}
+
+    def head_json(self) -> dict[str, Any]:
+        """The plan document without its changes: small, however large the plan."""
+        data = self.model_dump(mode="json", by_alias=True, exclude={"changes"})
         data["diagnostics"] = [_without_empty(item) for item in data["diagnostics"]]
         return data
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    """One change as the plan document holds it."""
+    return change.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def change_text(change: Change) -> bytes:
+    """One change as `change_json` makes it, as JSON indented by two spaces."""
+    return change.__pydantic_serializer__.to_json(
+        change, indent=2, by_alias=True, exclude_none=True
+    )
 
 
 def _without_empty(item: dict[str, Any]) -> dict[str, Any]:

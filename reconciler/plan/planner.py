@@ -6,6 +6,7 @@ records by ID, fields by name.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -144,7 +145,7 @@ def _plan_new(
         rule=rule.name,
         record=ref,
         after=after,
-        reason=f"matches rule {rule.name}; {reason}",
+        reason=sys.intern(f"matches rule {rule.name}; {reason}"),
         observed={"LastModifiedDate": record.data.get("LastModifiedDate")},
     )
     draft.creates.append(create)
@@ -156,7 +157,7 @@ def _plan_new(
         if wanted.value == KNOWN_AFTER_APPLY or not same_value(record.data.get(name), wanted.value)
     }
     if fields:
-        draft.writes.append(_record_write(rule, record, fields, f"new project for {key}"))
+        draft.writes.append(_record_write(rule, record, fields, f"new project for {key}", ref=ref))
 
 
 def _plan_existing(
@@ -300,7 +301,11 @@ def _record_write(
     fields: dict[str, FieldChange],
     reason: str,
     project: Mapping[str, Any] | None = None,
+    *,
+    ref: RecordRef | None = None,
 ) -> Change:
+    """The write of a record's fields; `ref` is the record's reference when its create
+    already made one (the two changes share it)."""
     observed: dict[str, Any] = {"LastModifiedDate": record.data.get("LastModifiedDate")}
     if project is not None:
         observed["project"] = {"id": project["id"], "modified": project.get("modified")}
@@ -309,7 +314,7 @@ def _record_write(
         resource="salesforce.record",
         address=f"salesforce.record[{record.object}/{record.id}]",
         rule=rule.name,
-        record=RecordRef(object=record.object, id=record.id),
+        record=ref or RecordRef(object=record.object, id=record.id),
         fields=fields,
         reason=reason,
         observed=observed,

@@ -9,7 +9,7 @@ runner prints to the terminal and differs on `has()`). Its failures are turned i
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Final
 
@@ -185,7 +185,7 @@ def _to_cel(value: Any, memo: dict[tuple[type, Any], Any]) -> Any:
         if made is None:
             made = memo[key] = _scalar(value)
         return made
-    if isinstance(value, list | tuple):
+    if isinstance(value, Sequence) and not isinstance(value, bytes):
         return celtypes.ListType([_to_cel(item, memo) for item in value])
     return celtypes.StringType(str(value))
 
@@ -207,7 +207,7 @@ def to_plain(value: Any) -> Any:
     """CEL values back as plain Python data (bool, int, float, str, None, list, dict)."""
     if isinstance(value, celtypes.BoolType | bool):
         return bool(value)
-    if isinstance(value, celtypes.MapType | dict):
+    if isinstance(value, Mapping):
         return {to_plain(key): to_plain(item) for key, item in value.items()}
     if isinstance(value, celtypes.ListType | list | tuple):
         return [to_plain(item) for item in value]
@@ -256,7 +256,7 @@ def written_fields(plan: Any) -> Any:
     """
     found: dict[tuple[str, str], dict[str, Any]] = {}
     changes = _changes(plan)
-    for change in changes if isinstance(changes, list) else []:
+    for change in changes if _is_list(changes) else []:
         for field in _fields_of(change):
             rule = str(_get(change, "rule") or "")
             entry = found.setdefault(
@@ -284,8 +284,12 @@ def _fields_of(change: Any) -> list[str]:
 def _get(mapping: Any, key: str) -> Any:
     """`mapping[key]`, or None when it is absent or `mapping` is not a map. (cel-python's
     maps raise KeyError from `get`.)"""
-    if isinstance(mapping, Mapping) and key in mapping:
-        return mapping[key]
+    if type(mapping) is dict:
+        return mapping.get(key)
+    if isinstance(mapping, celtypes.MapType):
+        return mapping[key] if key in mapping else None  # noqa: SIM401 (its get raises)
+    if isinstance(mapping, Mapping):
+        return mapping.get(key)
     return None
 
 
@@ -293,11 +297,17 @@ def changes_where(plan: Any, key: Any, value: Any) -> Any:
     """`changesWhere(plan, "action", "delete")`: the plan's changes whose `key` equals
     `value`, picked in Python so that a rule about a few changes does not visit them all."""
     changes = _changes(plan)
-    if not isinstance(changes, list):
+    if not _is_list(changes):
         return to_cel([])
     wanted = to_plain(value)
     picked = [c for c in changes if to_plain(_get(c, str(key))) == wanted]
     return to_cel(picked) if source_of(plan) is not None else celtypes.ListType(picked)
+
+
+def _is_list(value: Any) -> bool:
+    """True for a list of plain data: a list, or a sequence such as a plan document's
+    changes, which are made one at a time as they are read."""
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
 def _changes(plan: Any) -> Any:

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
+from reconciler.plan.document import PlanDocument
 from reconciler.plan.model import (
     ApiCalls,
     BatonTarget,
@@ -113,7 +114,7 @@ def judge(
 ) -> PolicyReport:
     policy_set, diagnostics = load_policies(policies)
     assert not diagnostics, diagnostics
-    plan_json = plan.to_json() if plan is not None else None
+    plan_json = PlanDocument(plan) if plan is not None else None
     return evaluate_policies(policy_set, spec_data(spec_dir, environment), plan_json, environment)
 
 

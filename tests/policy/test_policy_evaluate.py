@@ -170,3 +170,19 @@ def test_the_spec_data_leaves_out_null_keys_and_writes_dates_as_text(tmp_path: P
     report = judge(SCAFFOLD_SPECS, None, "production", tmp_path / "policies")
 
     assert only(report).rule == "shapes"
+
+
+def test_a_rule_over_every_change_sees_the_plan_document_made_a_change_at_a_time(
+    tmp_path: Path,
+) -> None:
+    rules = """
+    - name: creates-in-cel
+      level: deny
+      when: >-
+        plan.changes.filter(c, c.action == "create").size() == 3
+        && plan.changes[0].rule == "closed-won"
+      message: Three creates, seen change by change.
+"""
+    finding = only(run_rules(tmp_path, rules))
+
+    assert finding.rule == "creates-in-cel"

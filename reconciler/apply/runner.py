@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Literal
 
@@ -21,7 +21,7 @@ from reconciler.apply.recovery import recovered_project
 from reconciler.apply.schema import apply_schema
 from reconciler.baton import writes
 from reconciler.baton.client import BatonClient
-from reconciler.baton.derive import Workspace, derive
+from reconciler.baton.derive import Workspace, derive, project_fields
 from reconciler.baton.project_data import ProjectData
 from reconciler.catalog import CUSTOM_PREFIX, to_salesforce
 from reconciler.errors import BatonSfError
@@ -98,6 +98,7 @@ class _Run:
     should_stop: Callable[[], bool] = lambda: False
     max_api_calls: int | None = None
     _projects: list[dict[str, Any]] | None = None
+    kept_fields: frozenset[str] | None = None
 
     def record(self, outcome: Outcome) -> None:
         self.report.outcomes.append(outcome)
@@ -197,6 +198,16 @@ def _stage_schema(run: _Run, changes: list[Change]) -> None:
         _attempt(run, change, create)
 
 
+def _kept(run: _Run, data: ProjectData) -> ProjectData:
+    """A new project as the later stages need it: the fields its mapped keys derive from
+    (as a plan keeps of each observed project), not the whole answer Baton gave."""
+    if run.kept_fields is None:
+        keys = [key for sync in run.spec.sync_backs for key in sync.fields.values()]
+        run.kept_fields = project_fields(keys)
+    project = {key: data.project[key] for key in run.kept_fields if key in data.project}
+    return replace(data, project=project)
+
+
 def _link_field(run: _Run) -> int:
     if run.link_field_id is None:
         for custom_field in run.baton.list("custom_fields"):
@@ -213,7 +224,7 @@ def _stage_creates(run: _Run, changes: list[Change]) -> None:
 
         def create(change: Change = change) -> str:
             made = _create_with_retries(run, change)
-            run.created[change.address] = made.data
+            run.created[change.address] = _kept(run, made.data)
             if made.problems:
                 raise BatonSfError(
                     f"created project {made.data.id}, but " + "; ".join(made.problems),

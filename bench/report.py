@@ -26,7 +26,9 @@ def machine(repo: Path) -> dict[str, Any]:
         "memoryGb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / _GIB, 1),
         "python": platform.python_version(),
         "commit": _git(repo, "rev-parse", "--short", "HEAD"),
-        "uncommittedChanges": bool(_git(repo, "status", "--porcelain")),
+        "uncommittedChanges": bool(
+            _git(repo, "status", "--porcelain", "--", ".", ":(exclude)bench/results")
+        ),
         "loadAverageAtStart": [round(value, 2) for value in load],
         "rssMethod": "ru_maxrss from os.wait4 on the process, started by a bare launcher",
     }

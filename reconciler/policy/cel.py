@@ -257,28 +257,29 @@ def written_fields(plan: Any) -> Any:
     found: dict[tuple[str, str], dict[str, Any]] = {}
     changes = _changes(plan)
     for change in changes if _is_list(changes) else []:
-        for field in _fields_of(change):
-            rule = str(_get(change, "rule") or "")
-            entry = found.setdefault(
-                (field, rule),
-                {"field": field, "address": str(_get(change, "address") or ""), "changes": 0},
-            )
-            if rule:
-                entry["rule"] = rule
+        fields = _fields_of(change)
+        rule = str(_get(change, "rule") or "") if fields else ""
+        for field in fields:
+            entry = found.get((field, rule))
+            if entry is None:
+                address = str(_get(change, "address") or "")
+                entry = found[field, rule] = {"field": field, "address": address, "changes": 0}
+                if rule:
+                    entry["rule"] = rule
             entry["changes"] += 1
     return to_cel([found[key] for key in sorted(found)])
 
 
 def _fields_of(change: Any) -> list[str]:
     resource = _get(change, "resource")
-    record = _get(change, "record")
-    if resource == "salesforce.record" and isinstance(record, Mapping):
+    if resource == "salesforce.record":
+        record = _get(change, "record")
+        if not isinstance(record, Mapping):
+            return []
         object_name = str(_get(record, "object") or "")
         return [f"{object_name}.{name}" for name in sorted(_get(change, "fields") or {})]
-    field = _get(change, "field")
-    if resource == "salesforce.customField" and field:
-        return [str(field)]
-    return []
+    field = _get(change, "field") if resource == "salesforce.customField" else None
+    return [str(field)] if field else []
 
 
 def _get(mapping: Any, key: str) -> Any:

@@ -45,6 +45,19 @@ def test_equal_writes_read_back_as_one_object(tmp_path: Path) -> None:
     assert first["Status__c"] is second["Status__c"]
 
 
+def test_the_names_every_change_repeats_read_back_as_one_string(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    save_plan(_plan(_write("006A", "Planning"), _write("006B", None)), path)
+
+    first, second = load_plan(path).changes
+
+    assert first.record is not None and second.record is not None
+    assert first.rule is second.rule
+    assert first.record.object is second.record.object
+    assert first.fields is not None and second.fields is not None
+    assert next(iter(first.fields)) is next(iter(second.fields))
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

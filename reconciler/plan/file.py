@@ -84,7 +84,7 @@ def load_plan(path: Path) -> Plan:
     document is small. A file that does not read so is read again as plain JSON to say why.
     """
     # Known limit: every change of the plan is held in memory for the whole apply, about
-    # 1.5 KB each; a first import of 100,000 records (200,001 changes) peaks near 830 MB.
+    # 1.5 KB each; a first import of 100,000 records (200,001 changes) peaks near 700 MB.
     try:
         with path.open("rb") as stream:
             head = _head(stream)
